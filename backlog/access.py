@@ -1,0 +1,59 @@
+"""Who may see and change which ART: the roles table of DOMAIN.md, as querysets.
+
+Visibility is enforced by filtering querysets (an ART a user cannot see does not exist for
+them: 404), editing by checking the editable set (a visible but not editable ART: 403).
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from backlog.models import Art
+
+POPM_GROUP = "POPM"
+STAKEHOLDER_GROUP = "Stakeholder"
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def user_is_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def user_is_popm(user: User) -> bool:
+    """Member of the POPM group: may read every ART, edit the ones they are POPM of."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    cached = getattr(user, "_popm_is_popm", None)
+    if cached is None:
+        cached = user.groups.filter(name=POPM_GROUP).exists()
+        user._popm_is_popm = cached
+    return cached
+
+
+def arts_visible_to(user: User) -> QuerySet[Art]:
+    if user_is_admin(user) or user_is_popm(user):
+        return Art.objects.all()
+    if not (user.is_authenticated and user.is_active):
+        return Art.objects.none()
+    return Art.objects.filter(stakeholders__user=user).distinct()
+
+
+def arts_editable_by(user: User) -> QuerySet[Art]:
+    if user_is_admin(user):
+        return Art.objects.all()
+    if not user_is_popm(user):
+        return Art.objects.none()
+    return Art.objects.filter(popms=user)
+
+
+def art_ids_editable_by(user: User) -> set[int]:
+    cached = getattr(user, "_popm_editable_art_ids", None)
+    if cached is None:
+        cached = set(arts_editable_by(user).values_list("id", flat=True))
+        if user.is_authenticated:
+            user._popm_editable_art_ids = cached
+    return cached
+
+
+def user_can_edit_art(user: User, art_id: int) -> bool:
+    return art_id in art_ids_editable_by(user)

@@ -1,0 +1,332 @@
+"""REST API for the backlog's six resources (DOMAIN.md, "API contract")."""
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.response import Response
+
+from backlog import services
+from backlog.access import arts_visible_to, user_can_edit_art, user_is_admin
+from backlog.models import Art, Epic, Feature, FeatureRequest, ProgramIncrement, Stakeholder, Team
+from scoring.wsjf import SCALE, ScaleError, scale_value_parse
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "stale_version"
+
+
+@extend_schema_field({"type": "integer", "enum": list(SCALE), "nullable": True})
+class ScaleField(serializers.Field):
+    """A WSJF input: one of 1, 2, 3, 5, 8, 13, 20, with a message naming the scale otherwise."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        try:
+            return scale_value_parse(data)
+        except ScaleError as error:
+            raise serializers.ValidationError(str(error)) from error
+
+    def to_representation(self, value: int) -> int:
+        return value
+
+
+def choice_field(choices: type, **kwargs: Any) -> serializers.ChoiceField:
+    allowed = ", ".join(choices.values)
+    return serializers.ChoiceField(
+        choices=choices.choices,
+        error_messages={"invalid_choice": f'"{{input}}" is not allowed; use one of: {allowed}.'},
+        **kwargs,
+    )
+
+
+def related_in_visible_arts(model: type[Model]) -> serializers.PrimaryKeyRelatedField:
+    return VisibleRelatedField(queryset=model.objects.all(), required=False, allow_null=True)
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """Only objects of ARTs the user can see exist for them: others answer 'does not exist'."""
+
+    def get_queryset(self) -> QuerySet:
+        queryset = super().get_queryset()
+        user = self.context["request"].user
+        if queryset.model is Art:
+            return queryset.filter(pk__in=arts_visible_to(user))
+        return queryset.filter(art__in=arts_visible_to(user))
+
+
+class ArtSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Art
+        fields = ["id", "name", "description", "popms", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    art = VisibleRelatedField(queryset=Art.objects.all())
+
+    class Meta:
+        model = Team
+        fields = ["id", "art", "name", "velocity"]
+
+
+class ProgramIncrementSerializer(serializers.ModelSerializer):
+    art = VisibleRelatedField(queryset=Art.objects.all())
+
+    class Meta:
+        model = ProgramIncrement
+        fields = ["id", "art", "name", "start_date", "end_date", "iterations"]
+
+    def validate(self, attrs: dict) -> dict:
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end <= start:
+            raise serializers.ValidationError({"end_date": "end_date must be after start_date."})
+        iterations = attrs.get("iterations")
+        if iterations is not None and not 2 <= iterations <= 12:
+            raise serializers.ValidationError({"iterations": "iterations must be 2 to 12."})
+        return attrs
+
+
+class EpicSerializer(serializers.ModelSerializer):
+    art = VisibleRelatedField(queryset=Art.objects.all())
+    user_business_value = ScaleField()
+    time_criticality = ScaleField()
+    risk_reduction = ScaleField()
+    job_size = ScaleField()
+
+    class Meta:
+        model = Epic
+        fields = [
+            "id",
+            "art",
+            "title",
+            "description",
+            "user_business_value",
+            "time_criticality",
+            "risk_reduction",
+            "job_size",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+
+class FeatureRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FeatureRequest
+        fields = ["feature", "note"]
+
+
+class StakeholderSerializer(serializers.ModelSerializer):
+    art = VisibleRelatedField(queryset=Art.objects.all())
+    requests = FeatureRequestSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Stakeholder
+        fields = ["id", "art", "name", "title", "user", "requests"]
+
+
+class FeatureSerializer(serializers.ModelSerializer):
+    art = VisibleRelatedField(queryset=Art.objects.all())
+    pi = related_in_visible_arts(ProgramIncrement)
+    epic = related_in_visible_arts(Epic)
+    team = related_in_visible_arts(Team)
+    kind = choice_field(Feature.Kind, required=False)
+    status = choice_field(Feature.Status, required=False)
+    user_business_value = ScaleField()
+    time_criticality = ScaleField()
+    risk_reduction = ScaleField()
+    job_size = ScaleField()
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="On update: the version you edited. A stale one is refused with 412.",
+    )
+
+    class Meta:
+        model = Feature
+        fields = [
+            "id",
+            "art",
+            "pi",
+            "epic",
+            "team",
+            "title",
+            "description",
+            "benefit_hypothesis",
+            "acceptance_criteria",
+            "kind",
+            "status",
+            "user_business_value",
+            "time_criticality",
+            "risk_reduction",
+            "job_size",
+            "estimate_points",
+            "fixed_date",
+            "created_at",
+            "updated_at",
+            "version",
+            "cost_of_delay",
+            "wsjf",
+            "rank",
+        ]
+        read_only_fields = ["created_at", "updated_at", "cost_of_delay", "wsjf", "rank"]
+        extra_kwargs = {
+            "estimate_points": {
+                "min_value": Decimal("0.5"),
+                "error_messages": {"min_value": "estimate_points must be at least 0.5 story points."},
+            },
+        }
+
+    def validate_art(self, art: Art) -> Art:
+        if self.instance is not None and art.pk != self.instance.art_id:
+            raise serializers.ValidationError("A feature cannot move to another ART.")
+        return art
+
+
+def django_errors_as_drf(error: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(error, "message_dict"):
+        return serializers.ValidationError(error.message_dict)
+    return serializers.ValidationError({"non_field_errors": error.messages})
+
+
+class ArtScopedViewSet(viewsets.ModelViewSet):
+    """List and read what the user's ARTs hold; write only where the user may edit."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    model: type[Model]
+    admin_only_writes = False
+
+    def get_queryset(self) -> QuerySet:
+        return self.model.objects.filter(art__in=arts_visible_to(self.request.user)).order_by("pk")
+
+    def check_can_write(self, art_id: int) -> None:
+        user = self.request.user
+        allowed = user_is_admin(user) if self.admin_only_writes else user_can_edit_art(user, art_id)
+        if not allowed:
+            who = "an admin" if self.admin_only_writes else "a POPM of this ART"
+            raise exceptions.PermissionDenied(f"Only {who} may change this.")
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        self.check_can_write(serializer.validated_data["art"].pk)
+        serializer.save()
+
+    def perform_update(self, serializer: serializers.Serializer) -> None:
+        self.check_can_write(serializer.instance.art_id)
+        serializer.save()
+
+    def perform_destroy(self, instance: Model) -> None:
+        self.check_can_write(instance.art_id)
+        instance.delete()
+
+    def update(self, request, *args, **kwargs):
+        # Check permission before validation: a read-only user learns nothing from a 400.
+        self.check_can_write(self.get_object().art_id)
+        return super().update(request, *args, **kwargs)
+
+
+class ArtViewSet(viewsets.ModelViewSet):
+    http_method_names = ArtScopedViewSet.http_method_names
+    serializer_class = ArtSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return arts_visible_to(self.request.user).order_by("pk")
+
+    def check_permissions(self, request) -> None:
+        super().check_permissions(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not user_is_admin(request.user):
+            raise exceptions.PermissionDenied("Only an admin may create or change ARTs.")
+
+
+class TeamViewSet(ArtScopedViewSet):
+    model = Team
+    serializer_class = TeamSerializer
+    admin_only_writes = True
+
+
+class ProgramIncrementViewSet(ArtScopedViewSet):
+    model = ProgramIncrement
+    serializer_class = ProgramIncrementSerializer
+
+
+class EpicViewSet(ArtScopedViewSet):
+    model = Epic
+    serializer_class = EpicSerializer
+
+
+class StakeholderViewSet(ArtScopedViewSet):
+    model = Stakeholder
+    serializer_class = StakeholderSerializer
+    admin_only_writes = True
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().prefetch_related("requests")
+
+
+def expected_version(request, body_version: int | None) -> int | None:
+    """The version the client edited: the body's `version`, else the If-Match header."""
+    if body_version is not None:
+        return body_version
+    header = request.headers.get("If-Match", "")
+    if not header:
+        return None
+    match = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', header)
+    if not match:
+        raise serializers.ValidationError({"If-Match": 'If-Match must be a version, e.g. "3".'})
+    return int(match.group(1))
+
+
+class FeatureViewSet(ArtScopedViewSet):
+    model = Feature
+    serializer_class = FeatureSerializer
+
+    def perform_create(self, serializer: FeatureSerializer) -> None:
+        data = dict(serializer.validated_data)
+        art = data.pop("art")
+        data.pop("version", None)
+        self.check_can_write(art.pk)
+        try:
+            serializer.instance = services.feature_create(art=art, acting_user=self.request.user, **data)
+        except DjangoValidationError as error:
+            raise django_errors_as_drf(error) from error
+
+    def perform_update(self, serializer: FeatureSerializer) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("art", None)
+        version = expected_version(self.request, data.pop("version", None))
+        try:
+            serializer.instance = services.feature_update(
+                feature=serializer.instance,
+                acting_user=self.request.user,
+                expected_version=version,
+                **data,
+            )
+        except services.VersionConflict as conflict:
+            raise PreconditionFailed(
+                {
+                    "detail": str(conflict),
+                    "current": FeatureSerializer(
+                        conflict.current, context=self.get_serializer_context()
+                    ).data,
+                }
+            ) from conflict
+        except DjangoValidationError as error:
+            raise django_errors_as_drf(error) from error
+
+    def perform_destroy(self, instance: Feature) -> None:
+        self.check_can_write(instance.art_id)
+        services.feature_delete(feature=instance, acting_user=self.request.user)
+
+    def retrieve(self, request, *args, **kwargs) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response

@@ -1,0 +1,375 @@
+"""Demo data: one believable ART, and fresh demo logins printed on every call."""
+
+import random
+import secrets
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from backlog.access import POPM_GROUP, STAKEHOLDER_GROUP
+from backlog.models import Art, Epic, Feature, FeatureRequest, ProgramIncrement, Stakeholder, Team
+from backlog.services import feature_scores_fill
+from backlog.signals import ranking_inputs_changed
+
+ART_NAME = "Commerce Platform ART"
+
+TEAMS = [("Checkout Crew", 30), ("Payments Guild", 25), ("Platform Foundations", 35)]
+
+PIS = [
+    ("PI 2026.4", date(2026, 10, 5), date(2026, 12, 13)),
+    ("PI 2027.1", date(2026, 12, 14), date(2027, 2, 21)),
+]
+
+EPICS = [
+    ("One-click checkout", "Cut checkout to a single confirmation for returning customers."),
+    ("Partner marketplace", "Let partners list and sell add-ons through our storefront."),
+    ("Payment resilience", "No lost order when a payment provider is slow or down."),
+    ("Mobile app parity", "Everything the web shop does, the mobile app does."),
+    ("Platform health", "Keep the platform cheap to run, safe and easy to change."),
+    ("Data and insights", "Give merchants and our teams numbers they can act on."),
+]
+
+# (title, kind, epic index, description)
+FEATURES = [
+    (
+        "Saved cards for returning customers",
+        "business",
+        0,
+        "Store tokenised cards so returning customers skip card entry.",
+    ),
+    (
+        "Express checkout button on product page",
+        "business",
+        0,
+        "Buy now from the product page with saved address and card.",
+    ),
+    (
+        "Guest checkout without account",
+        "business",
+        0,
+        "Let first-time buyers pay without creating an account.",
+    ),
+    (
+        "Address autocomplete",
+        "business",
+        0,
+        "Suggest addresses as the customer types to cut typos and failed deliveries.",
+    ),
+    ("Apple Pay and Google Pay", "business", 0, "Wallet payments on web and mobile."),
+    (
+        "Order summary redesign",
+        "business",
+        0,
+        "One clear summary with taxes, shipping and discounts before paying.",
+    ),
+    (
+        "Promo code validation at entry",
+        "business",
+        0,
+        "Tell the customer at once whether a promo code applies.",
+    ),
+    (
+        "Checkout retry on payment timeout",
+        "business",
+        2,
+        "Retry a timed-out authorisation once, without charging twice.",
+    ),
+    (
+        "Second payment provider failover",
+        "business",
+        2,
+        "Route payments to the backup provider when the primary fails.",
+    ),
+    ("Payment status webhooks", "business", 2, "Merchants get order payment status pushed to their systems."),
+    (
+        "Refunds from the merchant portal",
+        "business",
+        2,
+        "Merchants refund fully or partly without calling support.",
+    ),
+    ("Chargeback evidence upload", "business", 2, "Collect and send evidence for disputed payments."),
+    ("SSO for partners", "business", 1, "Partners sign in with their own identity provider (SAML/OIDC)."),
+    (
+        "Partner onboarding wizard",
+        "business",
+        1,
+        "Self-service onboarding: company data, payout account, first listing.",
+    ),
+    ("Partner product listings", "business", 1, "Partners create and manage their add-on listings."),
+    ("Revenue share payouts", "business", 1, "Monthly payouts to partners with a statement."),
+    ("Partner ratings and reviews", "business", 1, "Customers rate partner add-ons after purchase."),
+    ("Marketplace search and filters", "business", 1, "Find add-ons by category, price and rating."),
+    ("Partner sales dashboard", "business", 5, "Partners see their sales, refunds and payouts."),
+    (
+        "Mobile push notifications for order status",
+        "business",
+        3,
+        "Notify customers when an order ships or is delayed.",
+    ),
+    ("Mobile wishlist sync", "business", 3, "Wishlists follow the customer between app and web."),
+    ("Mobile in-app returns", "business", 3, "Start a return and print the label from the app."),
+    ("Biometric login in the app", "business", 3, "Face ID / fingerprint sign-in."),
+    ("Mobile gift cards", "business", 3, "Buy and redeem gift cards in the app."),
+    ("Offline product browsing", "business", 3, "Cached catalogue for patchy connections."),
+    (
+        "Merchant sales report export",
+        "business",
+        5,
+        "CSV and Excel export of sales by day, product and channel.",
+    ),
+    ("Abandoned cart insights", "business", 5, "Show merchants where and why carts are abandoned."),
+    ("Customer lifetime value view", "business", 5, "CLV per customer segment for merchants."),
+    ("Multi-currency pricing", "business", 0, "Show and charge prices in the customer's currency."),
+    ("VAT invoices for EU customers", "business", 2, "Compliant invoices with VAT breakdown."),
+    ("Subscription orders", "business", 0, "Repeat orders on a schedule with one setup."),
+    ("Store pickup option", "business", 0, "Click and collect from a merchant's store."),
+    (
+        "Accessibility fixes in checkout (WCAG 2.2 AA)",
+        "business",
+        0,
+        "Keyboard, screen reader and contrast fixes.",
+    ),
+    ("Customer support chat in checkout", "business", 0, "Help at the moment of doubt."),
+    ("Loyalty points at checkout", "business", 0, "Earn and redeem points when paying."),
+    ("Partner API keys and rate limits", "business", 1, "Partners integrate with our API safely."),
+    ("Merchant fraud rules editor", "business", 2, "Merchants tune fraud thresholds themselves."),
+    ("Split shipments tracking", "business", 3, "Track each parcel of an order separately."),
+    ("Upgrade to PostgreSQL 16", "enabler", 4, "Stay on a supported version; faster query planning."),
+    ("Replace legacy payment SDK", "enabler", 2, "The old SDK is out of support next year."),
+    ("Observability: tracing across checkout", "enabler", 4, "Distributed tracing to find slow steps."),
+    ("Idempotency keys for payment API", "enabler", 2, "Make retries safe end to end."),
+    (
+        "Split the order monolith: pricing service",
+        "enabler",
+        4,
+        "Move pricing out so teams deploy independently.",
+    ),
+    ("Automated load tests in the pipeline", "enabler", 4, "Catch performance regressions before release."),
+    ("Feature flag service", "enabler", 4, "Release dark and roll out gradually."),
+    ("Secrets rotation automation", "enabler", 4, "Rotate database and API secrets without downtime."),
+    ("Event bus for order events", "enabler", 5, "Publish order events for analytics and partners."),
+    ("Data warehouse ingestion of payments", "enabler", 5, "Reliable daily loads for finance reporting."),
+    ("Mobile app CI build times under 10 minutes", "enabler", 3, "Faster feedback for the mobile team."),
+    ("Remove deprecated REST v1 endpoints", "enabler", 1, "Less surface to secure and maintain."),
+    ("Database connection pooling", "enabler", 4, "Survive traffic peaks without exhausting connections."),
+    ("Upgrade Django and dependencies", "enabler", 4, "Security fixes and long-term support."),
+    (
+        "Spike: passkeys for customer login",
+        "exploration",
+        3,
+        "Can passkeys replace passwords for our customers?",
+    ),
+    (
+        "Spike: buy now, pay later providers",
+        "exploration",
+        0,
+        "Compare three BNPL providers: fees, conversion, integration.",
+    ),
+    (
+        "Research: why partners abandon onboarding",
+        "exploration",
+        1,
+        "Interview ten partners who started but did not finish.",
+    ),
+    (
+        "Spike: real-time fraud scoring model",
+        "exploration",
+        2,
+        "Can a model beat our rules on last quarter's data?",
+    ),
+    (
+        "Prototype: conversational shopping assistant",
+        "exploration",
+        3,
+        "A narrow prototype for gift shopping.",
+    ),
+    (
+        "Spike: carbon-aware delivery options",
+        "exploration",
+        0,
+        "Would customers pick a slower, greener delivery?",
+    ),
+]
+
+STAKEHOLDERS = [
+    (
+        "Sam Rivera",
+        "Head of Sales",
+        [
+            (
+                "Saved cards for returning customers",
+                "Our biggest accounts keep asking why they must type the card every time.",
+            ),
+            ("Multi-currency pricing", "We lose deals in Switzerland and the UK on currency alone."),
+            ("Subscription orders", "Three prospects want repeat orders before they sign."),
+        ],
+    ),
+    (
+        "Priya Nair",
+        "Customer Success Lead",
+        [
+            ("Refunds from the merchant portal", "Half of our support tickets are refund requests."),
+            ("Checkout retry on payment timeout", "Customers see an error and order twice."),
+        ],
+    ),
+    (
+        "Tomasz Kowalski",
+        "Enterprise Architect",
+        [
+            (
+                "Split the order monolith: pricing service",
+                "Every pricing change needs a full release of the monolith.",
+            ),
+            ("Event bus for order events", "Partners poll us every minute; events would end that."),
+            (
+                "Idempotency keys for payment API",
+                "Retries without idempotency are how double charges happen.",
+            ),
+        ],
+    ),
+    (
+        "Helen Park",
+        "Business Owner, Finance",
+        [
+            ("VAT invoices for EU customers", "Auditors flagged our invoices last quarter."),
+            (
+                "Data warehouse ingestion of payments",
+                "Month-end close takes four days because of manual exports.",
+            ),
+        ],
+    ),
+    (
+        "Diego Alvarez",
+        "Head of Partnerships",
+        [
+            ("SSO for partners", "Two large partners will not onboard without SSO."),
+            ("Partner onboarding wizard", "Onboarding takes three weeks of emails."),
+            ("Revenue share payouts", "Payouts are a spreadsheet today."),
+        ],
+    ),
+    (
+        "Grace Liu",
+        "Customer representative, Acme Retail",
+        [
+            ("Store pickup option", "Our stores are 10 minutes from most customers."),
+            ("Merchant sales report export", "We need the numbers in our own BI tool."),
+        ],
+    ),
+    (
+        "Olaf Berg",
+        "Chief Information Security Officer",
+        [
+            ("Secrets rotation automation", "Rotation is manual and overdue on two systems."),
+            ("Biometric login in the app", "Fewer passwords, fewer account takeovers."),
+        ],
+    ),
+    (
+        "Amara Okafor",
+        "Head of Marketing",
+        [
+            ("Loyalty points at checkout", "The loyalty campaign launches in spring."),
+            ("Apple Pay and Google Pay", "Competitors all offer wallets."),
+        ],
+    ),
+]
+
+STATUSES = (
+    ["funnel"] * 6
+    + ["analyzing"] * 10
+    + ["backlog"] * 30
+    + ["implementing"] * 8
+    + ["validating"] * 2
+    + ["done"] * 2
+)
+SCALE_WEIGHTED = [1, 1, 2, 2, 3, 3, 5, 5, 8, 8, 13, 20]
+ESTIMATES = [3, 5, 8, 8, 13, 13, 20, 20, 40]
+
+
+class Command(BaseCommand):
+    help = "Load one demo ART (idempotent) and print fresh demo logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        art, created = Art.objects.get_or_create(
+            name=ART_NAME, defaults={"description": "Checkout, payments, partner marketplace and mobile."}
+        )
+        if created:
+            self.load_art(art)
+        logins = self.reset_logins(art)
+        transaction.on_commit(
+            lambda: ranking_inputs_changed.send(sender=Feature, art_id=art.pk, acting_user=None)
+        )
+        self.stdout.write(self.style.SUCCESS(f"Demo ART: {art.name} ({art.features.count()} features)"))
+        for role, username, password in logins:
+            self.stdout.write(f"  {role:<12} username: {username:<8} password: {password}")
+
+    def reset_logins(self, art: Art) -> list[tuple[str, str, str]]:
+        User = get_user_model()
+        logins = []
+        for role, username, group in (
+            ("POPM", "paula", POPM_GROUP),
+            ("Stakeholder", "sam", STAKEHOLDER_GROUP),
+            ("Admin", "admin", None),
+        ):
+            user, _ = User.objects.get_or_create(username=username)
+            password = secrets.token_urlsafe(9)
+            user.set_password(password)
+            user.is_staff = user.is_superuser = group is None
+            user.save()
+            if group:
+                user.groups.add(Group.objects.get(name=group))
+            logins.append((role, username, password))
+        art.popms.add(User.objects.get(username="paula"))
+        Stakeholder.objects.filter(art=art, name="Sam Rivera").update(user=User.objects.get(username="sam"))
+        return logins
+
+    def load_art(self, art: Art) -> None:
+        rng = random.Random(2026)
+        teams = [Team.objects.create(art=art, name=name, velocity=velocity) for name, velocity in TEAMS]
+        pis = [ProgramIncrement.objects.create(art=art, name=n, start_date=s, end_date=e) for n, s, e in PIS]
+        epics = [Epic.objects.create(art=art, title=t, description=d) for t, d in EPICS]
+        features = []
+        for index, (title, kind, epic_index, description) in enumerate(FEATURES):
+            status = (
+                STATUSES[index % len(STATUSES)]
+                if kind == "business"
+                else rng.choice(["analyzing", "backlog", "backlog", "implementing"])
+            )
+            scored = status != "funnel" or rng.random() < 0.3
+            feature = Feature(
+                art=art,
+                epic=epics[epic_index],
+                team=teams[index % len(teams)],
+                pi=pis[0] if status in ("implementing", "validating", "done") else None,
+                title=title,
+                description=description,
+                benefit_hypothesis=f"If we deliver “{title.lower()}”, we expect measurably better conversion or lower cost within one PI.",
+                acceptance_criteria="- Works on web and mobile\n- Covered by automated tests\n- Documented for support",
+                kind=kind,
+                status=status,
+                estimate_points=Decimal(rng.choice(ESTIMATES)) if scored and rng.random() > 0.08 else None,
+            )
+            if scored:
+                feature.user_business_value = rng.choice(SCALE_WEIGHTED)
+                feature.time_criticality = rng.choice(SCALE_WEIGHTED)
+                feature.risk_reduction = rng.choice(SCALE_WEIGHTED)
+                feature.job_size = rng.choice(SCALE_WEIGHTED)
+            feature_scores_fill(feature)
+            features.append(feature)
+        # Relative estimation: the smallest item of every column is a 1.
+        scored_features = [feature for feature in features if feature.is_scored]
+        for field, feature in zip(Feature.SCORE_INPUTS, scored_features[1:5]):
+            setattr(feature, field, 1)
+            feature_scores_fill(feature)
+        Feature.objects.bulk_create(features)
+        by_title = {feature.title: feature for feature in Feature.objects.filter(art=art)}
+        for name, title, requests in STAKEHOLDERS:
+            stakeholder = Stakeholder.objects.create(art=art, name=name, title=title)
+            for feature_title, note in requests:
+                FeatureRequest.objects.create(
+                    stakeholder=stakeholder, feature=by_title[feature_title], note=note
+                )

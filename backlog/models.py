@@ -1,0 +1,264 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from scoring.wsjf import SCALE, SCALE_TEXT
+
+# backlog must not import scoring's models or services (scoring reads backlog, never the
+# reverse); scoring.wsjf is pure math with no Django in it, shared by both.
+
+
+WSJF_INPUTS = ("user_business_value", "time_criticality", "risk_reduction", "job_size")
+
+
+def validate_on_scale(value: int) -> None:
+    if value not in SCALE:
+        raise ValidationError(f"{value} is not on the scale {SCALE_TEXT}", code="scale")
+
+
+def on_scale(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": SCALE})
+
+
+class Art(models.Model):
+    """An Agile Release Train: a team of teams with one backlog."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    popms = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="popm_arts", verbose_name="POPMs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "ART"
+        verbose_name_plural = "ARTs"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=120)
+    velocity = models.PositiveIntegerField(help_text="Story points per iteration.")
+
+    class Meta:
+        ordering = ["art", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["art", "name"], name="team_name_unique_in_art"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgramIncrement(models.Model):
+    art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="pis")
+    name = models.CharField(max_length=60)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    iterations = models.PositiveSmallIntegerField(
+        default=5, help_text="All iterations, including the Innovation and Planning iteration."
+    )
+
+    class Meta:
+        ordering = ["art", "start_date"]
+        verbose_name = "PI"
+        verbose_name_plural = "PIs"
+        constraints = [
+            models.UniqueConstraint(fields=["art", "name"], name="pi_name_unique_in_art"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="pi_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(iterations__gte=2, iterations__lte=12), name="pi_iterations_2_to_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def development_iterations(self) -> int:
+        """Iterations that carry capacity: all but the IP iteration."""
+        return self.iterations - 1
+
+
+class Epic(models.Model):
+    art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="epics")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    user_business_value = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[validate_on_scale]
+    )
+    time_criticality = models.PositiveSmallIntegerField(null=True, blank=True, validators=[validate_on_scale])
+    risk_reduction = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[validate_on_scale], verbose_name="RR|OE"
+    )
+    job_size = models.PositiveSmallIntegerField(null=True, blank=True, validators=[validate_on_scale])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["art", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["art", "title"], name="epic_title_unique_in_art"),
+            *[
+                models.CheckConstraint(condition=on_scale(field), name=f"epic_{field}_on_scale")
+                for field in WSJF_INPUTS
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Feature(models.Model):
+    class Kind(models.TextChoices):
+        BUSINESS = "business", "Business"
+        ENABLER = "enabler", "Enabler"
+        EXPLORATION = "exploration", "Exploration"
+
+    class Status(models.TextChoices):
+        FUNNEL = "funnel", "Funnel"
+        ANALYZING = "analyzing", "Analyzing"
+        BACKLOG = "backlog", "Backlog"
+        IMPLEMENTING = "implementing", "Implementing"
+        VALIDATING = "validating", "Validating"
+        DONE = "done", "Done"
+
+    SCORE_INPUTS = WSJF_INPUTS
+
+    art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="features")
+    pi = models.ForeignKey(
+        ProgramIncrement, null=True, blank=True, on_delete=models.SET_NULL, related_name="features"
+    )
+    epic = models.ForeignKey(Epic, null=True, blank=True, on_delete=models.SET_NULL, related_name="features")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="features")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    benefit_hypothesis = models.TextField(blank=True)
+    acceptance_criteria = models.TextField(blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.BUSINESS)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.FUNNEL)
+    user_business_value = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[validate_on_scale]
+    )
+    time_criticality = models.PositiveSmallIntegerField(null=True, blank=True, validators=[validate_on_scale])
+    risk_reduction = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[validate_on_scale], verbose_name="RR|OE"
+    )
+    job_size = models.PositiveSmallIntegerField(null=True, blank=True, validators=[validate_on_scale])
+    estimate_points = models.DecimalField(
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5"))],
+        help_text="Story points, for capacity planning.",
+    )
+    fixed_date = models.DateField(null=True, blank=True)
+    requested_by = models.ManyToManyField(
+        "Stakeholder", through="FeatureRequest", related_name="requested_features", blank=True
+    )
+    # Who set the four WSJF inputs last, and when: scores go stale (SAFe re-scores every PI).
+    scored_at = models.DateTimeField(null=True, blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Written only by scoring runs (scoring.services.scoring_run_execute).
+    cost_of_delay = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    wsjf = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, editable=False, verbose_name="WSJF"
+    )
+    rank = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["art", "rank", "id"]
+        indexes = [
+            models.Index(fields=["art", "rank", "id"], name="feature_art_rank"),
+            models.Index(fields=["art", "status"], name="feature_art_status"),
+        ]
+        constraints = [
+            *[
+                models.CheckConstraint(condition=on_scale(field), name=f"feature_{field}_on_scale")
+                for field in WSJF_INPUTS
+            ],
+            models.CheckConstraint(
+                condition=Q(estimate_points__isnull=True) | Q(estimate_points__gt=0),
+                name="feature_estimate_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("feature_page", args=[self.pk])
+
+    def clean(self) -> None:
+        labels = {"pi": "PI", "epic": "Epic", "team": "Team"}
+        errors = {
+            field: f"{label} must belong to this feature's ART."
+            for field, label in labels.items()
+            if getattr(self, field) is not None and getattr(self, field).art_id != self.art_id
+        }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_scored(self) -> bool:
+        return all(getattr(self, field) is not None for field in self.SCORE_INPUTS)
+
+
+class Stakeholder(models.Model):
+    """A person who asks for features: Head of Sales, customer representative, architect..."""
+
+    art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="stakeholders")
+    name = models.CharField(max_length=120)
+    title = models.CharField(max_length=120, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stakeholder_roles",
+        help_text="Link an account to let this person sign in and read the ART.",
+    )
+
+    class Meta:
+        ordering = ["art", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["art", "name"], name="stakeholder_name_unique_in_art"),
+            models.UniqueConstraint(fields=["art", "user"], name="stakeholder_user_unique_in_art"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.title})" if self.title else self.name
+
+
+class FeatureRequest(models.Model):
+    """A stakeholder asked for a feature, in their own words."""
+
+    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="requests")
+    feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="requests")
+    note = models.TextField(blank=True, help_text="What they asked for, in their own words.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stakeholder", "feature"], name="feature_request_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stakeholder.name} → {self.feature.title}"

@@ -1,0 +1,209 @@
+"""Scoring runs: request one (coalescing bursts), execute one (idempotent, fixed query count)."""
+
+import logging
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from backlog.models import Art, Feature
+from scoring import wsjf
+from scoring.models import FeatureScore, ScoringRun
+
+log = logging.getLogger(__name__)
+
+Score = tuple[int | None, Decimal | None, int | None]  # cost of delay, WSJF, rank
+
+
+def scoring_run_request(*, art_id: int, trigger: str, acting_user: Any = None) -> ScoringRun | None:
+    """Queue a run for the ART unless one is already queued (which will see this change too).
+
+    Returns the new run, or None when an existing pending run absorbs the request.
+    """
+    from scoring.tasks import scoring_run_task
+
+    try:
+        with transaction.atomic():
+            run = ScoringRun.objects.create(
+                art_id=art_id,
+                trigger=trigger,
+                requested_by=acting_user if getattr(acting_user, "pk", None) else None,
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(lambda: scoring_run_task.delay(run.pk))
+    return run
+
+
+def _claim(run_id: int) -> bool:
+    """Mark the run running, committed before any feature is read.
+
+    A feature edited after this point finds no pending run and queues a new one, so no
+    change is ever lost to a run that had already read the old values.
+    """
+    return bool(
+        ScoringRun.objects.filter(pk=run_id)
+        .exclude(status=ScoringRun.Status.DONE)
+        .update(status=ScoringRun.Status.RUNNING, started_at=timezone.now())
+    )
+
+
+def scores_compute(rows: list[tuple]) -> dict[int, Score]:
+    """Scores of every feature of an ART from (id, ubv, tc, rr, size, status, created_at) rows.
+
+    Done and unscored features get no rank; CoD needs three inputs, WSJF all four.
+    """
+    scores: dict[int, Score] = {}
+    rankable: list[wsjf.RankInput] = []
+    for feature_id, ubv, tc, rr, size, status, created_at in rows:
+        cod = None if None in (ubv, tc, rr) else wsjf.cost_of_delay(ubv, tc, rr)
+        ratio = None if cod is None or size is None else wsjf.wsjf(cod, size)
+        scores[feature_id] = (cod, ratio, None)
+        if ratio is not None and status != Feature.Status.DONE:
+            rankable.append(wsjf.RankInput(feature_id, cod, size, created_at))
+    for feature_id, rank in wsjf.ranks_by_id(rankable).items():
+        cod, ratio, _ = scores[feature_id]
+        scores[feature_id] = (cod, ratio, rank)
+    return scores
+
+
+def scoring_run_execute(*, run_id: int) -> ScoringRun | None:
+    """Recompute and store the scores of the run's ART. Running it twice changes nothing."""
+    try:
+        run = ScoringRun.objects.get(pk=run_id)
+    except ScoringRun.DoesNotExist:
+        log.warning("scoring run %s no longer exists (its ART was deleted)", run_id)
+        return None
+    if run.status == ScoringRun.Status.DONE or not _claim(run_id):
+        return run
+    try:
+        with transaction.atomic():
+            # One run per ART at a time: the later run always reads the later data.
+            Art.objects.select_for_update().filter(pk=run.art_id).first()
+            rows = list(
+                Feature.objects.filter(art_id=run.art_id).values_list(
+                    "id",
+                    *Feature.SCORE_INPUTS,
+                    "status",
+                    "created_at",
+                    "cost_of_delay",
+                    "wsjf",
+                    "rank",
+                )
+            )
+            current = {row[0]: (row[7], row[8], row[9]) for row in rows}
+            scores = scores_compute([row[:7] for row in rows])
+            changed = {fid: score for fid, score in scores.items() if score != current[fid]}
+            _scores_store(run_id=run_id, changed=changed, previous=current)
+            ScoringRun.objects.filter(pk=run_id).update(
+                status=ScoringRun.Status.DONE,
+                finished_at=timezone.now(),
+                feature_count=len(rows),
+                changed_count=len(changed),
+                attempts=run.attempts + 1,
+                error="",
+            )
+    except Exception as error:
+        ScoringRun.objects.filter(pk=run_id).update(
+            status=ScoringRun.Status.FAILED,
+            finished_at=timezone.now(),
+            attempts=run.attempts + 1,
+            error=f"{type(error).__name__}: {error}",
+        )
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def _scores_store(*, run_id: int, changed: dict[int, Score], previous: dict[int, Score]) -> None:
+    """Write changed scores to the features and record them on the run, in O(1) queries."""
+    if not changed:
+        return
+    ids = list(changed)
+    cods = [changed[i][0] for i in ids]
+    ratios = [changed[i][1] for i in ids]
+    ranks = [changed[i][2] for i in ids]
+    previous_ranks = [previous[i][2] for i in ids]
+    if connection.vendor == "postgresql":
+        _scores_store_postgresql(run_id, ids, cods, ratios, ranks, previous_ranks)
+        return
+    features = [
+        Feature(pk=i, cost_of_delay=c, wsjf=w, rank=r) for i, c, w, r in zip(ids, cods, ratios, ranks)
+    ]
+    Feature.objects.bulk_update(features, ["cost_of_delay", "wsjf", "rank"], batch_size=500)
+    FeatureScore.objects.bulk_create(
+        [
+            FeatureScore(run_id=run_id, feature_id=i, cost_of_delay=c, wsjf=w, rank=r, previous_rank=p)
+            for i, c, w, r, p in zip(ids, cods, ratios, ranks, previous_ranks)
+        ],
+        batch_size=500,
+    )
+
+
+def _scores_store_postgresql(run_id, ids, cods, ratios, ranks, previous_ranks) -> None:
+    # Arrays and unnest: one UPDATE and one INSERT however many features changed.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {Feature._meta.db_table} AS f
+               SET cost_of_delay = v.cod, wsjf = v.wsjf, rank = v.rank
+              FROM unnest(%s::bigint[], %s::smallint[], %s::numeric[], %s::integer[])
+                   AS v(id, cod, wsjf, rank)
+             WHERE f.id = v.id
+            """,
+            [ids, cods, ratios, ranks],
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {FeatureScore._meta.db_table}
+                   (run_id, feature_id, cost_of_delay, wsjf, rank, previous_rank)
+            SELECT %s, v.* FROM unnest(
+                   %s::bigint[], %s::smallint[], %s::numeric[], %s::integer[], %s::integer[])
+                   AS v
+            """,
+            [run_id, ids, cods, ratios, ranks, previous_ranks],
+        )
+
+
+def scoring_runs_requeue_stale(
+    *, waiting_seconds: int = 120, running_seconds: int = 900, max_attempts: int = 5
+) -> int:
+    """Send again the runs whose message was lost, whose worker died or whose attempt failed.
+
+    Returns how many were sent. Safe against a run that is in fact still going: runs of one
+    ART are serialised, and a second execution of the same run changes nothing.
+    """
+    from scoring.tasks import scoring_run_task
+
+    now = timezone.now()
+    waiting = Q(status__in=[ScoringRun.Status.PENDING, ScoringRun.Status.FAILED]) & Q(
+        requested_at__lt=now - timedelta(seconds=waiting_seconds)
+    )
+    stuck = Q(status=ScoringRun.Status.RUNNING, started_at__lt=now - timedelta(seconds=running_seconds))
+    run_ids = list(
+        ScoringRun.objects.filter(waiting | stuck, attempts__lt=max_attempts).values_list("pk", flat=True)
+    )
+    for run_id in run_ids:
+        scoring_run_task.delay(run_id)
+    return len(run_ids)
+
+
+def scoring_runs_request_all(*, trigger: str = ScoringRun.Trigger.SCHEDULE) -> int:
+    count = 0
+    for art_id in Art.objects.values_list("pk", flat=True):
+        count += scoring_run_request(art_id=art_id, trigger=trigger) is not None
+    return count
+
+
+def art_scores_current(*, art_id: int) -> bool:
+    """False while a run for the ART is queued or running, or its newest attempt failed."""
+    runs = ScoringRun.objects.filter(art_id=art_id)
+    last_done = runs.filter(status=ScoringRun.Status.DONE).order_by("-pk").values("pk")[:1]
+    unsettled = Q(status__in=[ScoringRun.Status.PENDING, ScoringRun.Status.RUNNING]) | Q(
+        status=ScoringRun.Status.FAILED, pk__gt=Coalesce(Subquery(last_done), 0)
+    )
+    return not runs.filter(unsettled).exists()

@@ -1,0 +1,99 @@
+"""The rules of the numbers: Cost of Delay, WSJF and rank order (SAFe).
+
+Plain functions, no database. Decimal in, Decimal out; never float.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from math import lcm
+
+SCALE: tuple[int, ...] = (1, 2, 3, 5, 8, 13, 20)
+SCALE_TEXT = ", ".join(str(value) for value in SCALE)
+
+# Every job size on the scale divides this number, so cod * (RATIO_BASE // job_size) is
+# exactly WSJF * RATIO_BASE as an integer: comparing those integers compares the exact
+# ratios, with no rounding and no float.
+RATIO_BASE = lcm(*SCALE)
+
+TWO_PLACES = Decimal("0.01")
+
+
+class ScaleError(ValueError):
+    """A value that is not on the modified Fibonacci scale."""
+
+
+def scale_value_parse(raw: object) -> int:
+    """Return raw as a scale value, or raise ScaleError with a message naming the scale."""
+    if isinstance(raw, bool):
+        raise ScaleError(f"{raw!r} is not on the scale {SCALE_TEXT}")
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and raw.strip().isdigit():
+        value = int(raw.strip())
+    else:
+        shown = raw if isinstance(raw, (str, int, float, Decimal)) else type(raw).__name__
+        raise ScaleError(f"{shown!s} is not on the scale {SCALE_TEXT}")
+    if value not in SCALE:
+        raise ScaleError(f"{value} is not on the scale {SCALE_TEXT}")
+    return value
+
+
+def cost_of_delay(user_business_value: int, time_criticality: int, risk_reduction: int) -> int:
+    """CoD = UBV + TC + RR|OE, 3 to 60."""
+    return user_business_value + time_criticality + risk_reduction
+
+
+def wsjf(cost_of_delay_value: int, job_size: int) -> Decimal:
+    """WSJF = CoD / Job Size, rounded half-up to 2 places (for display and storage only)."""
+    return (Decimal(cost_of_delay_value) / Decimal(job_size)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def wsjf_scaled(cost_of_delay_value: int, job_size: int) -> int:
+    """WSJF * RATIO_BASE, exact, for ordering."""
+    if job_size not in SCALE:
+        raise ScaleError(f"{job_size} is not on the scale {SCALE_TEXT}")
+    return cost_of_delay_value * (RATIO_BASE // job_size)
+
+
+@dataclass(frozen=True, slots=True)
+class RankInput:
+    id: int
+    cost_of_delay: int
+    job_size: int
+    created_at: datetime
+
+
+def rank_key(item: RankInput) -> tuple:
+    """Sort key of DOMAIN.md: WSJF desc (exact), CoD desc, job size asc, older first, id."""
+    return (
+        -wsjf_scaled(item.cost_of_delay, item.job_size),
+        -item.cost_of_delay,
+        item.job_size,
+        item.created_at,
+        item.id,
+    )
+
+
+def rank_order(items: Iterable[RankInput]) -> list[RankInput]:
+    """Items in rank order; rank 1 is the first element."""
+    return sorted(items, key=rank_key)
+
+
+def ranks_by_id(items: Iterable[RankInput]) -> dict[int, int]:
+    """Map of id to rank (1-based)."""
+    return {item.id: position for position, item in enumerate(rank_order(items), start=1)}
+
+
+def columns_without_one(rows: Sequence[dict[str, int | None]], columns: Sequence[str]) -> list[str]:
+    """Columns of a scored set in which no item has the value 1 (relative estimation rule).
+
+    Only scored values count; an empty set flags nothing.
+    """
+    flagged = []
+    for column in columns:
+        values = [row[column] for row in rows if row[column] is not None]
+        if values and 1 not in values:
+            flagged.append(column)
+    return flagged

@@ -1,0 +1,57 @@
+from datetime import date
+
+import factory
+
+from backlog.models import Art, Epic, Feature, ProgramIncrement, Team
+
+
+class ArtFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Art
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"ART {n}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    art = factory.SubFactory(ArtFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+    velocity = 20
+
+
+class ProgramIncrementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgramIncrement
+
+    art = factory.SubFactory(ArtFactory)
+    name = factory.Sequence(lambda n: f"PI {n}")
+    start_date = date(2026, 10, 5)
+    end_date = date(2026, 12, 13)
+    iterations = 5
+
+
+class EpicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Epic
+
+    art = factory.SubFactory(ArtFactory)
+    title = factory.Sequence(lambda n: f"Epic {n}")
+
+
+class FeatureFactory(factory.django.DjangoModelFactory):
+    """A scored backlog feature; pass the four inputs to control its rank."""
+
+    class Meta:
+        model = Feature
+
+    art = factory.SubFactory(ArtFactory)
+    title = factory.Sequence(lambda n: f"Feature {n}")
+    kind = Feature.Kind.BUSINESS
+    status = Feature.Status.BACKLOG
+    user_business_value = 3
+    time_criticality = 2
+    risk_reduction = 1
+    job_size = 3
