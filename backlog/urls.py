@@ -7,5 +7,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("arts/switch/", views.art_switch, name="art_switch"),
+    path("my-requests/", views.my_requests, name="my_requests"),
     path("features/<int:feature_id>/", views.feature_page, name="feature_page"),
 ]

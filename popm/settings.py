@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "template_partials",
     "backlog",
     "scoring",
+    "planning",
+    "tradeoffs",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "backlog.context_processors.navigation",
             ],
         },
     },

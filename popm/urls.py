@@ -18,6 +18,8 @@ api_urls = [
     path("arts/<int:art_id>/backlog/", scoring_api.ArtBacklogApi.as_view(), name="art-backlog"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("planning.api_urls")),
+    path("", include("tradeoffs.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -25,4 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_urls)),
     path("", include("backlog.urls")),
+    path("", include("scoring.urls")),
+    path("", include("planning.urls")),
+    path("", include("tradeoffs.urls")),
 ]

@@ -1,0 +1,10 @@
+from django.http import HttpRequest
+
+from backlog.access import arts_visible_to
+
+
+def navigation(request: HttpRequest) -> dict:
+    """ARTs for the switcher in the top bar (lazy: only queried on pages that show it)."""
+    if not request.user.is_authenticated:
+        return {}
+    return {"nav_arts": arts_visible_to(request.user).only("id", "name")}
