@@ -146,6 +146,7 @@ class FeatureSerializer(serializers.ModelSerializer):
     time_criticality = ScaleField()
     risk_reduction = ScaleField()
     job_size = ScaleField()
+    urgency_profile = choice_field(Feature.UrgencyProfile, required=False, allow_null=True)
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -172,6 +173,9 @@ class FeatureSerializer(serializers.ModelSerializer):
             "job_size",
             "estimate_points",
             "fixed_date",
+            "cost_of_delay_per_week",
+            "duration_weeks",
+            "urgency_profile",
             "created_at",
             "updated_at",
             "version",
@@ -184,6 +188,14 @@ class FeatureSerializer(serializers.ModelSerializer):
             "estimate_points": {
                 "min_value": Decimal("0.5"),
                 "error_messages": {"min_value": "estimate_points must be at least 0.5 story points."},
+            },
+            "cost_of_delay_per_week": {
+                "min_value": Decimal("0"),
+                "error_messages": {"min_value": "cost_of_delay_per_week must be 0 or more (money per week)."},
+            },
+            "duration_weeks": {
+                "min_value": Decimal("0.1"),
+                "error_messages": {"min_value": "duration_weeks must be more than 0 weeks (at least 0.1)."},
             },
         }
 

@@ -133,6 +133,12 @@ class Feature(models.Model):
         VALIDATING = "validating", "Validating"
         DONE = "done", "Done"
 
+    class UrgencyProfile(models.TextChoices):
+        EXPEDITE = "expedite", "Expedite"
+        FIXED_DATE = "fixed_date", "Fixed date"
+        STANDARD = "standard", "Standard"
+        INTANGIBLE = "intangible", "Intangible"
+
     SCORE_INPUTS = WSJF_INPUTS
 
     art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="features")
@@ -164,6 +170,24 @@ class Feature(models.Model):
         help_text="Story points, for capacity planning.",
     )
     fixed_date = models.DateField(null=True, blank=True)
+    # Money view (CD3, Reinertsen): optional, used by trade-offs when every compared feature has them.
+    cost_of_delay_per_week = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Cost of Delay in money per week.",
+    )
+    duration_weeks = models.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+        help_text="Duration in weeks.",
+    )
+    urgency_profile = models.CharField(max_length=12, choices=UrgencyProfile.choices, null=True, blank=True)
     requested_by = models.ManyToManyField(
         "Stakeholder", through="FeatureRequest", related_name="requested_features", blank=True
     )

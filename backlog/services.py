@@ -23,6 +23,9 @@ FEATURE_EDITABLE_FIELDS = (
     *Feature.SCORE_INPUTS,
     "estimate_points",
     "fixed_date",
+    "cost_of_delay_per_week",
+    "duration_weeks",
+    "urgency_profile",
 )
 RANKING_FIELDS = (*Feature.SCORE_INPUTS, "status")
 
