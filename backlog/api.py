@@ -7,11 +7,11 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from backlog import services
-from backlog.access import arts_visible_to, user_can_edit_art, user_is_admin
+from backlog.access import art_ids_editable_by, arts_visible_to, user_can_edit_art, user_is_admin
 from backlog.models import Art, Epic, Feature, FeatureRequest, ProgramIncrement, Stakeholder, Team
 from scoring.wsjf import SCALE, ScaleError, scale_value_parse
 
@@ -221,9 +221,15 @@ class ArtScopedViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet:
         return self.model.objects.filter(art__in=arts_visible_to(self.request.user)).order_by("pk")
 
-    def check_can_write(self, art_id: int) -> None:
+    def check_can_write(self, art_id: int | None = None) -> None:
+        """Refuse unless the user may write in the ART (art_id None: in any ART at all)."""
         user = self.request.user
-        allowed = user_is_admin(user) if self.admin_only_writes else user_can_edit_art(user, art_id)
+        if self.admin_only_writes:
+            allowed = user_is_admin(user)
+        elif art_id is None:
+            allowed = bool(art_ids_editable_by(user))
+        else:
+            allowed = user_can_edit_art(user, art_id)
         if not allowed:
             who = "an admin" if self.admin_only_writes else "a POPM of this ART"
             raise exceptions.PermissionDenied(f"Only {who} may change this.")
@@ -240,8 +246,12 @@ class ArtScopedViewSet(viewsets.ModelViewSet):
         self.check_can_write(instance.art_id)
         instance.delete()
 
-    def update(self, request, *args, **kwargs):
+    def create(self, request, *args, **kwargs):
         # Check permission before validation: a read-only user learns nothing from a 400.
+        self.check_can_write()
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
         self.check_can_write(self.get_object().art_id)
         return super().update(request, *args, **kwargs)
 
@@ -255,8 +265,11 @@ class ArtViewSet(viewsets.ModelViewSet):
 
     def check_permissions(self, request) -> None:
         super().check_permissions(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not user_is_admin(request.user):
-            raise exceptions.PermissionDenied("Only an admin may create or change ARTs.")
+        if request.method in permissions.SAFE_METHODS or user_is_admin(request.user):
+            return
+        if self.lookup_field in self.kwargs:
+            self.get_object()  # an ART the user cannot see does not exist for them: 404, not 403
+        raise exceptions.PermissionDenied("Only an admin may create or change ARTs.")
 
 
 class TeamViewSet(ArtScopedViewSet):
