@@ -1,0 +1,221 @@
+"""REST API of capacity planning (issue 4, item 6). Decimals are strings, ids are rank-ordered.
+
+Reading needs the ART to be visible (404 otherwise); writing needs a POPM of the ART or an
+admin (403 otherwise, checked before the input is validated).
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backlog.access import arts_visible_to, user_can_edit_art
+from backlog.api import django_errors_as_drf
+from backlog.models import ProgramIncrement
+from planning import services
+from planning.capacity import MODES, STRICT, decimal_text, points_text
+from planning.models import PlanCommit
+from planning.selectors import PiPlan, pi_capacity_total, pi_plan, pi_shares, pi_team_capacities
+
+MODE_MESSAGE = '"{input}" is not allowed; use one of: ' + ", ".join(MODES) + "."
+
+
+def pi_visible(request: Request, pi_id: int) -> ProgramIncrement:
+    pi = ProgramIncrement.objects.filter(pk=pi_id, art__in=arts_visible_to(request.user)).first()
+    if pi is None:
+        raise NotFound("No such PI.")
+    return pi
+
+
+def pi_writable(request: Request, pi_id: int) -> ProgramIncrement:
+    pi = pi_visible(request, pi_id)
+    if not user_can_edit_art(request.user, pi.art_id):
+        raise PermissionDenied("Only a POPM of this ART may change its capacity plan.")
+    return pi
+
+
+def capacity_json(pi: ProgramIncrement) -> dict:
+    rows = pi_team_capacities(pi=pi)
+    return {
+        "pi": pi.pk,
+        "teams": [
+            {
+                "team": row.team_id,
+                "name": row.name,
+                "default_points": points_text(row.default_points),
+                "capacity_points": points_text(row.capacity_points),
+                "overridden": row.overridden,
+                "note": row.note,
+            }
+            for row in rows
+        ],
+        "total": points_text(pi_capacity_total(rows)),
+    }
+
+
+def plan_json(state: PiPlan) -> dict:
+    return {
+        "pi": state.pi.pk,
+        "mode": state.plan.mode,
+        "capacity": decimal_text(state.plan.capacity),
+        "committed_points": decimal_text(state.plan.committed_points),
+        "utilisation": decimal_text(state.plan.utilisation),
+        "kinds": [
+            {
+                "kind": kind.kind,
+                "share": kind.share,
+                "budget": decimal_text(kind.budget),
+                "committed_points": decimal_text(kind.committed_points),
+                "utilisation": decimal_text(kind.utilisation),
+                "committed": list(kind.committed),
+                "below_line": list(kind.below_line),
+                "needs_estimate": list(kind.needs_estimate),
+                "needs_score": state.needs_score[kind.kind],
+                "too_big": list(kind.too_big),
+            }
+            for kind in state.plan.kinds
+        ],
+        "warnings": [
+            {"code": w.code, "kind": w.kind, "message": w.message, "features": list(w.feature_ids)}
+            for w in state.warnings
+        ],
+        "enters": state.enters,
+        "leaves": state.leaves,
+        "at_risk": state.at_risk,
+        "last_commit": None if state.last_commit is None else commit_json(state.last_commit),
+    }
+
+
+def commit_json(commit: PlanCommit) -> dict:
+    return {
+        "id": commit.pk,
+        "pi": commit.pi_id,
+        "mode": commit.mode,
+        "committed_by": None if commit.committed_by is None else commit.committed_by.get_username(),
+        "committed_at": commit.committed_at.isoformat().replace("+00:00", "Z"),
+        "committed": commit.committed,
+        "entered": commit.entered,
+        "left": commit.left,
+        "assigned": commit.assigned,
+    }
+
+
+class TeamCapacityInput(serializers.Serializer):
+    team = serializers.IntegerField()
+    capacity_points = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=1,
+        min_value=0,
+        allow_null=True,
+        help_text="Story points for the PI; null removes the override (back to the default).",
+        error_messages={"min_value": "capacity_points must be 0 or more story points."},
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class CapacityInput(serializers.Serializer):
+    teams = TeamCapacityInput(many=True, allow_empty=True)
+
+
+def _share() -> serializers.IntegerField:
+    message = "Give a whole percent from 0 to 100."
+    return serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        error_messages={"invalid": message, "min_value": message, "max_value": message, "required": message},
+    )
+
+
+class AllocationInput(serializers.Serializer):
+    business = _share()
+    enabler = _share()
+    exploration = _share()
+
+
+class ModeInput(serializers.Serializer):
+    mode = serializers.ChoiceField(
+        choices=MODES, default=STRICT, error_messages={"invalid_choice": MODE_MESSAGE}
+    )
+
+
+CapacityOutput = inline_serializer(
+    "PiCapacity",
+    {
+        "pi": serializers.IntegerField(),
+        "teams": inline_serializer(
+            "PiTeamCapacity",
+            {
+                "team": serializers.IntegerField(),
+                "name": serializers.CharField(),
+                "default_points": serializers.DecimalField(max_digits=8, decimal_places=1),
+                "capacity_points": serializers.DecimalField(max_digits=8, decimal_places=1),
+                "overridden": serializers.BooleanField(),
+                "note": serializers.CharField(),
+            },
+            many=True,
+        ),
+        "total": serializers.DecimalField(max_digits=10, decimal_places=1),
+    },
+)
+PlanOutput = inline_serializer("CapacityPlan", {"pi": serializers.IntegerField()})
+CommitOutput = inline_serializer("PlanCommit", {"id": serializers.IntegerField()})
+
+
+class PiCapacityApi(APIView):
+    @extend_schema(responses={200: CapacityOutput})
+    def get(self, request: Request, pi_id: int) -> Response:
+        return Response(capacity_json(pi_visible(request, pi_id)))
+
+    @extend_schema(request=CapacityInput, responses={200: CapacityOutput})
+    def put(self, request: Request, pi_id: int) -> Response:
+        pi = pi_writable(request, pi_id)
+        data = CapacityInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = [
+            services.TeamCapacityChange(row["team"], row["capacity_points"], row["note"])
+            for row in data.validated_data["teams"]
+        ]
+        try:
+            services.team_capacities_set(pi=pi, changes=changes, acting_user=request.user)
+        except DjangoValidationError as error:
+            raise django_errors_as_drf(error) from error
+        return Response(capacity_json(pi))
+
+
+class PiAllocationApi(APIView):
+    @extend_schema(responses={200: AllocationInput})
+    def get(self, request: Request, pi_id: int) -> Response:
+        return Response(pi_shares(pi=pi_visible(request, pi_id)))
+
+    @extend_schema(request=AllocationInput, responses={200: AllocationInput})
+    def put(self, request: Request, pi_id: int) -> Response:
+        pi = pi_writable(request, pi_id)
+        data = AllocationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            allocation = services.allocation_set(pi=pi, shares=data.validated_data, acting_user=request.user)
+        except DjangoValidationError as error:
+            raise django_errors_as_drf(error) from error
+        return Response(allocation.shares())
+
+
+class PiCapacityPlanApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("mode", str, enum=list(MODES))], responses={200: PlanOutput})
+    def get(self, request: Request, pi_id: int) -> Response:
+        pi = pi_visible(request, pi_id)
+        mode = ModeInput(data=request.query_params)
+        mode.is_valid(raise_exception=True)
+        return Response(plan_json(pi_plan(pi=pi, mode=mode.validated_data["mode"])))
+
+
+class PiCapacityPlanCommitApi(APIView):
+    @extend_schema(request=ModeInput, responses={201: CommitOutput})
+    def post(self, request: Request, pi_id: int) -> Response:
+        pi = pi_writable(request, pi_id)
+        mode = ModeInput(data=request.data)
+        mode.is_valid(raise_exception=True)
+        commit = services.plan_commit(pi=pi, mode=mode.validated_data["mode"], acting_user=request.user)
+        return Response(commit_json(commit), status=status.HTTP_201_CREATED)

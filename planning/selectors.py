@@ -1,0 +1,163 @@
+"""Reads for capacity planning: a PI's team capacities, shares and plan, in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import F, Q
+
+from backlog.models import Feature, ProgramIncrement, Team
+from planning.capacity import (
+    DEFAULT_SHARES,
+    KINDS,
+    STRICT,
+    Candidate,
+    Plan,
+    PlanWarning,
+    plan_build,
+    plan_warnings,
+    team_capacity_default,
+)
+from planning.models import Allocation, PlanCommit, TeamCapacity
+
+PLAN_FEATURE_FIELDS = ("id", "title", "kind", "status", "estimate_points", "rank", "pi_id")
+
+
+@dataclass(frozen=True, slots=True)
+class TeamCapacityRow:
+    team_id: int
+    name: str
+    velocity: int
+    default_points: Decimal
+    capacity_points: Decimal
+    overridden: bool
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanFeature:
+    id: int
+    title: str
+    kind: str
+    status: str
+    estimate: Decimal | None
+    rank: int | None
+    pi_id: int | None
+
+
+@dataclass
+class PiPlan:
+    """Everything the capacity page and the plan API show for one PI and mode."""
+
+    pi: ProgramIncrement
+    plan: Plan
+    teams: list[TeamCapacityRow]
+    shares: dict[str, int]
+    features: dict[int, PlanFeature]
+    # Unscored features have no rank, so they cannot be walked: listed apart, per kind.
+    needs_score: dict[str, list[int]]
+    warnings: list[PlanWarning]
+    last_commit: PlanCommit | None
+    enters: list[int] = field(default_factory=list)
+    leaves: list[int] = field(default_factory=list)
+    at_risk: list[int] = field(default_factory=list)
+
+    @property
+    def capacity(self) -> Decimal:
+        return self.plan.capacity
+
+
+def pi_team_capacities(*, pi: ProgramIncrement) -> list[TeamCapacityRow]:
+    """Every team of the PI's ART with its default and effective capacity for the PI."""
+    overrides = {row.team_id: row for row in TeamCapacity.objects.filter(pi=pi)}
+    rows = []
+    for team in Team.objects.filter(art_id=pi.art_id).order_by("name", "id"):
+        default = team_capacity_default(
+            velocity=team.velocity, development_iterations=pi.development_iterations
+        )
+        override = overrides.get(team.pk)
+        rows.append(
+            TeamCapacityRow(
+                team_id=team.pk,
+                name=team.name,
+                velocity=team.velocity,
+                default_points=default,
+                capacity_points=default if override is None else override.capacity_points,
+                overridden=override is not None,
+                note="" if override is None else override.note,
+            )
+        )
+    return rows
+
+
+def pi_capacity_total(rows: list[TeamCapacityRow]) -> Decimal:
+    return sum((row.capacity_points for row in rows), Decimal(0))
+
+
+def pi_shares(*, pi: ProgramIncrement) -> dict[str, int]:
+    allocation = Allocation.objects.filter(pi=pi).first()
+    return dict(DEFAULT_SHARES) if allocation is None else allocation.shares()
+
+
+def plan_features(*, pi: ProgramIncrement) -> list[PlanFeature]:
+    """Candidates of the PI's plan: the ART's features not done and not in another PI.
+
+    Rank 1 first; unranked (unscored) features last.
+    """
+    rows = (
+        Feature.objects.filter(art_id=pi.art_id)
+        .exclude(status=Feature.Status.DONE)
+        .filter(Q(pi__isnull=True) | Q(pi_id=pi.pk))
+        .order_by(F("rank").asc(nulls_last=True), "id")
+        .values_list(*PLAN_FEATURE_FIELDS)
+    )
+    return [PlanFeature(*row) for row in rows]
+
+
+def pi_plan(*, pi: ProgramIncrement, mode: str = STRICT) -> PiPlan:
+    """The plan of a PI as it stands now, with what committing it would change."""
+    teams = pi_team_capacities(pi=pi)
+    shares = pi_shares(pi=pi)
+    features = plan_features(pi=pi)
+    ranked = [Candidate(f.id, f.kind, f.estimate) for f in features if f.rank is not None]
+    plan = plan_build(capacity=pi_capacity_total(teams), shares=shares, ranked=ranked, mode=mode)
+    needs_score: dict[str, list[int]] = {kind: [] for kind in KINDS}
+    for feature in features:
+        if feature.rank is None:
+            needs_score[feature.kind].append(feature.id)
+    last_commit = PlanCommit.objects.filter(pi=pi).select_related("committed_by").first()
+    committed = plan.committed_ids
+    by_id = {feature.id: feature for feature in features}
+    previous = [] if last_commit is None else last_commit.committed
+    return PiPlan(
+        pi=pi,
+        plan=plan,
+        teams=teams,
+        shares=shares,
+        features=by_id,
+        needs_score=needs_score,
+        warnings=plan_warnings(plan),
+        last_commit=last_commit,
+        enters=[fid for kind in plan.kinds for fid in kind.committed if by_id[fid].pi_id != pi.pk],
+        leaves=[fid for fid in previous if fid not in committed],
+        at_risk=[f.id for f in features if f.pi_id == pi.pk and f.id not in committed],
+    )
+
+
+def plan_cut_lines(*, pi: ProgramIncrement, mode: str = STRICT) -> dict[str, int | None]:
+    """Per kind, the id of the last feature above the PI's cut line (None: nothing fits).
+
+    For the ranked backlog page: draw each kind's cut line right after that feature.
+    """
+    plan = pi_plan(pi=pi, mode=mode).plan
+    return {kind.kind: (kind.committed[-1] if kind.committed else None) for kind in plan.kinds}
+
+
+def pi_for_planning(*, art_id: int, today: date) -> ProgramIncrement | None:
+    """The PI a POPM plans now: the running one, else the next, else the latest one."""
+    pis = ProgramIncrement.objects.filter(art_id=art_id)
+    return (
+        pis.filter(start_date__lte=today, end_date__gte=today).order_by("start_date").first()
+        or pis.filter(start_date__gt=today).order_by("start_date").first()
+        or pis.order_by("-start_date").first()
+    )

@@ -1,0 +1,210 @@
+"""The plan rules of DOMAIN.md ("Capacity allocation"), without a database."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planning.capacity import (
+    FILL,
+    KINDS,
+    STRICT,
+    AllocationError,
+    Candidate,
+    budgets,
+    plan_build,
+    plan_warnings,
+    points_text,
+    shares_check,
+    team_capacity_default,
+)
+
+D = Decimal
+DEFAULT = {"business": 70, "enabler": 20, "exploration": 10}
+
+
+def business(*estimates: str | None, start: int = 1) -> list[Candidate]:
+    return [
+        Candidate(i, "business", None if e is None else D(e)) for i, e in enumerate(estimates, start=start)
+    ]
+
+
+def test_team_capacity_default_is_velocity_times_development_iterations():
+    assert team_capacity_default(velocity=10, development_iterations=4) == D(40)
+
+
+def test_budgets_are_capacity_times_share_exactly():
+    assert budgets(capacity=D(95), shares=DEFAULT) == {
+        "business": D("66.5"),
+        "enabler": D(19),
+        "exploration": D("9.5"),
+    }
+
+
+def test_strict_plan_stops_at_the_first_feature_that_does_not_fit():
+    # Budget 70: 30 + 25 = 55 committed, 20 does not fit the 15 left, so 20, 10 and 5 fall below.
+    plan = plan_build(capacity=D(100), shares=DEFAULT, ranked=business("30", "25", "20", "10", "5"))
+    kind = plan.kind("business")
+    assert kind.budget == D(70)
+    assert kind.committed == (1, 2)
+    assert kind.below_line == (3, 4, 5)
+    assert kind.committed_points == D(55)
+    assert kind.utilisation == D("78.57")
+
+
+def test_fill_plan_commits_lower_ranked_features_that_still_fit():
+    # 30 + 25, skip 20 (15 left), then 10 (5 left) and 5 (0 left): 70 of 70.
+    plan = plan_build(
+        capacity=D(100), shares=DEFAULT, ranked=business("30", "25", "20", "10", "5"), mode=FILL
+    )
+    kind = plan.kind("business")
+    assert kind.committed == (1, 2, 4, 5)
+    assert kind.below_line == (3,)
+    assert kind.committed_points == D(70)
+    assert kind.utilisation == D("100.00")
+
+
+def test_features_without_estimate_are_listed_and_do_not_end_the_walk():
+    # 30 committed, None skipped, 35 fits the 40 left, None skipped, 10 does not fit the 5 left.
+    plan = plan_build(capacity=D(100), shares=DEFAULT, ranked=business("30", None, "35", None, "10"))
+    kind = plan.kind("business")
+    assert kind.committed == (1, 3)
+    assert kind.needs_estimate == (2, 4)
+    assert kind.below_line == (5,)
+
+
+def test_unestimated_feature_after_the_cut_still_needs_an_estimate_not_below_the_line():
+    plan = plan_build(capacity=D(100), shares=DEFAULT, ranked=business("80", None, "5"))
+    kind = plan.kind("business")
+    assert kind.committed == ()
+    assert kind.below_line == (1, 3)
+    assert kind.needs_estimate == (2,)
+
+
+def test_feature_bigger_than_its_kinds_budget_is_below_the_line_and_warned_about():
+    ranked = [Candidate(1, "enabler", D(21)), Candidate(2, "enabler", D(5))]
+    strict = plan_build(capacity=D(100), shares=DEFAULT, ranked=ranked)
+    assert strict.kind("enabler").committed == ()
+    assert strict.kind("enabler").below_line == (1, 2)
+    assert strict.kind("enabler").too_big == (1,)
+    codes = [(w.code, w.kind, w.feature_ids) for w in plan_warnings(strict)]
+    assert ("too_big", "enabler", (1,)) in codes
+    assert ("nothing_committed", "enabler", ()) in codes
+    fill = plan_build(capacity=D(100), shares=DEFAULT, ranked=ranked, mode=FILL)
+    assert fill.kind("enabler").committed == (2,)
+
+
+def test_zero_capacity_pi_commits_nothing_and_reports_zero_utilisation():
+    plan = plan_build(capacity=D(0), shares=DEFAULT, ranked=business("1", "2"))
+    kind = plan.kind("business")
+    assert (kind.budget, kind.committed, kind.below_line) == (D(0), (), (1, 2))
+    assert kind.utilisation == D("0.00")
+    assert plan.utilisation == D("0.00")
+    assert all(w.code != "total" or "0 of 0 points" in w.message for w in plan_warnings(plan))
+
+
+def test_kind_with_share_zero_commits_nothing_while_the_others_use_their_budget():
+    ranked = [Candidate(1, "exploration", D("0.5")), Candidate(2, "business", D(80))]
+    plan = plan_build(
+        capacity=D(100), shares={"business": 80, "enabler": 20, "exploration": 0}, ranked=ranked
+    )
+    assert plan.kind("exploration").budget == D(0)
+    assert plan.kind("exploration").below_line == (1,)
+    assert plan.kind("business").committed == (2,)
+
+
+def test_feature_that_fits_exactly_is_committed():
+    ranked = [Candidate(1, "exploration", D("9.5"))]
+    plan = plan_build(capacity=D(95), shares=DEFAULT, ranked=ranked)
+    assert plan.kind("exploration").committed == (1,)
+    assert plan.kind("exploration").utilisation == D("100.00")
+
+
+def test_total_line_says_committed_of_capacity():
+    plan = plan_build(capacity=D(100), shares=DEFAULT, ranked=business("30", "25"))
+    total = next(w for w in plan_warnings(plan) if w.code == "total")
+    assert total.message == "55 of 100 points committed (55.00% of the ART's capacity)."
+
+
+@pytest.mark.parametrize(
+    ("shares", "message"),
+    [
+        ({"business": 70, "enabler": 20, "exploration": 5}, "must add up to 100; they add up to 95"),
+        ({"business": 70, "enabler": 30}, "missing: exploration"),
+        (
+            {"business": 110, "enabler": -10, "exploration": 0},
+            "business must be a whole percent from 0 to 100",
+        ),
+        ({"business": 69.5, "enabler": 20.5, "exploration": 10}, "business must be a whole percent"),
+    ],
+)
+def test_shares_that_are_not_whole_percents_summing_to_100_are_refused(shares, message):
+    with pytest.raises(AllocationError, match=message):
+        shares_check(shares)
+
+
+def test_points_text_drops_trailing_zeros():
+    assert [points_text(D(v)) for v in ("40", "37.50", "0", "12.345")] == ["40", "37.5", "0", "12.35"]
+
+
+# --- properties -------------------------------------------------------------------------
+
+estimates = st.one_of(st.none(), st.integers(1, 200).map(lambda half_points: D(half_points) / 2))
+
+
+@st.composite
+def plans_input(draw):
+    business_share = draw(st.integers(0, 100))
+    enabler_share = draw(st.integers(0, 100 - business_share))
+    shares = {
+        "business": business_share,
+        "enabler": enabler_share,
+        "exploration": 100 - business_share - enabler_share,
+    }
+    capacity = D(draw(st.integers(0, 4000))) / 10
+    kinds = draw(st.lists(st.tuples(st.sampled_from(KINDS), estimates), max_size=40))
+    ranked = [Candidate(i, kind, estimate) for i, (kind, estimate) in enumerate(kinds, start=1)]
+    return capacity, shares, ranked
+
+
+@given(plans_input(), st.sampled_from([STRICT, FILL]))
+def test_committed_points_never_exceed_a_kinds_budget(data, mode):
+    capacity, shares, ranked = data
+    estimate = {c.id: c.estimate for c in ranked}
+    for kind in plan_build(capacity=capacity, shares=shares, ranked=ranked, mode=mode).kinds:
+        assert kind.committed_points == sum((estimate[i] for i in kind.committed), D(0))
+        assert kind.committed_points <= kind.budget
+
+
+@given(plans_input())
+def test_strict_plan_is_a_prefix_of_the_rank_order_minus_unestimated(data):
+    capacity, shares, ranked = data
+    plan = plan_build(capacity=capacity, shares=shares, ranked=ranked, mode=STRICT)
+    for kind in plan.kinds:
+        estimated = [c for c in ranked if c.kind == kind.kind and c.estimate is not None]
+        assert [c.id for c in estimated[: len(kind.committed)]] == list(kind.committed)
+        assert [c.id for c in estimated[len(kind.committed) :]] == list(kind.below_line)
+        if kind.below_line:  # the walk stopped because the next one did not fit
+            assert estimated[len(kind.committed)].estimate > kind.remaining
+
+
+@given(plans_input())
+def test_fill_plan_contains_the_strict_plan_and_leaves_out_only_what_does_not_fit(data):
+    capacity, shares, ranked = data
+    strict = plan_build(capacity=capacity, shares=shares, ranked=ranked, mode=STRICT)
+    fill = plan_build(capacity=capacity, shares=shares, ranked=ranked, mode=FILL)
+    estimate = {c.id: c.estimate for c in ranked}
+    for s, f in zip(strict.kinds, fill.kinds):
+        assert set(s.committed) <= set(f.committed)
+        assert all(estimate[i] > f.remaining for i in f.below_line)
+
+
+@given(plans_input(), st.sampled_from([STRICT, FILL]))
+def test_every_candidate_lands_in_exactly_one_list_of_its_kind(data, mode):
+    capacity, shares, ranked = data
+    plan = plan_build(capacity=capacity, shares=shares, ranked=ranked, mode=mode)
+    for kind in plan.kinds:
+        listed = [*kind.committed, *kind.below_line, *kind.needs_estimate]
+        assert sorted(listed) == [c.id for c in ranked if c.kind == kind.kind]
+        assert all(c.estimate is None for c in ranked if c.id in kind.needs_estimate)
