@@ -20,6 +20,12 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "stale_version"
 
+    def __init__(self, message: str, current: dict):
+        super().__init__(message)
+        # The current feature goes out as the API shows it (numbers stay numbers, null stays
+        # null); APIException would turn every value of a dict detail into an error string.
+        self.detail = {"detail": self.detail, "current": current}
+
 
 @extend_schema_field({"type": "integer", "enum": list(SCALE), "nullable": True})
 class ScaleField(serializers.Field):
@@ -336,14 +342,8 @@ class FeatureViewSet(ArtScopedViewSet):
                 **data,
             )
         except services.VersionConflict as conflict:
-            raise PreconditionFailed(
-                {
-                    "detail": str(conflict),
-                    "current": FeatureSerializer(
-                        conflict.current, context=self.get_serializer_context()
-                    ).data,
-                }
-            ) from conflict
+            current = FeatureSerializer(conflict.current, context=self.get_serializer_context()).data
+            raise PreconditionFailed(str(conflict), current) from conflict
         except DjangoValidationError as error:
             raise django_errors_as_drf(error) from error
 
