@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("arts/switch/", views.art_switch, name="art_switch"),
     path("my-requests/", views.my_requests, name="my_requests"),
+    path("arts/<int:art_id>/features/new/", views.feature_create, name="feature_create"),
     path("features/<int:feature_id>/", views.feature_page, name="feature_page"),
 ]

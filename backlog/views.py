@@ -1,33 +1,144 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
 
-from backlog.access import arts_visible_to
-from backlog.models import Feature
+from backlog import services
+from backlog.access import arts_editable_by, arts_visible_to, user_can_edit_art, user_is_admin, user_is_popm
+from backlog.forms import FeatureForm
+from backlog.models import Art, Feature, FeatureRequest
+from scoring.wsjf import score_in_words
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "backlog/home.html", {"arts": arts_visible_to(request.user)})
-
-
-@login_required
-def feature_page(request: HttpRequest, feature_id: int) -> HttpResponse:
-    feature = (
-        Feature.objects.filter(art__in=arts_visible_to(request.user), pk=feature_id)
-        .select_related("art", "pi", "epic", "team")
-        .first()
-    )
-    if feature is None:
-        raise Http404("No such feature.")
-    return render(request, "backlog/feature.html", {"feature": feature})
+    """POPM: their ART's backlog (a picker for several); stakeholder: their requests."""
+    user = request.user
+    if user_is_popm(user) and not user_is_admin(user):
+        own = list(arts_editable_by(user)[:2])
+        if len(own) == 1:
+            return redirect("art_backlog_page", art_id=own[0].pk)
+    elif not user_is_admin(user) and user.stakeholder_roles.exists():
+        return redirect("my_requests")
+    return render(request, "backlog/home.html", {"arts": arts_visible_to(user)})
 
 
 @login_required
 def art_switch(request: HttpRequest) -> HttpResponse:
-    return redirect("art_backlog_page", art_id=request.GET.get("art", 0))
+    art = get_object_or_404(arts_visible_to(request.user), pk=request.GET.get("art", "0") or "0")
+    return redirect("art_backlog_page", art_id=art.pk)
+
+
+def _visible_feature(request: HttpRequest, feature_id: int) -> Feature:
+    feature = (
+        Feature.objects.filter(art__in=arts_visible_to(request.user), pk=feature_id)
+        .select_related("art", "pi", "epic", "team", "scored_by")
+        .first()
+    )
+    if feature is None:
+        raise Http404("No such feature.")
+    return feature
+
+
+def _form_errors_from(form: FeatureForm, error: ValidationError) -> None:
+    for field, field_errors in getattr(error, "message_dict", {"__all__": error.messages}).items():
+        form.add_error(field if field in form.fields else None, field_errors)
+
+
+def _conflict_rows(form: FeatureForm, current: Feature) -> list[tuple[str, object, object]]:
+    """Fields where what the POPM submitted differs from what someone else saved meanwhile."""
+    return [
+        (form.fields[name].label or name, form.cleaned_data.get(name), getattr(current, name))
+        for name in form.cleaned_data
+        if name != "version" and form.cleaned_data.get(name) != getattr(current, name)
+    ]
+
+
+@login_required
+def feature_page(request: HttpRequest, feature_id: int) -> HttpResponse:
+    feature = _visible_feature(request, feature_id)
+    can_edit = user_can_edit_art(request.user, feature.art_id)
+    if request.method == "POST" and not can_edit:
+        return HttpResponseForbidden("Only a POPM of this ART may edit its features.")
+    form = FeatureForm(request.POST or None, instance=feature, art_id=feature.art_id)
+    conflict = []
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in FeatureForm.Meta.fields}
+        try:
+            services.feature_update(
+                feature=feature,
+                acting_user=request.user,
+                expected_version=form.cleaned_data["version"],
+                **fields,
+            )
+            messages.success(request, "Saved. The ranking updates in a moment.")
+            return redirect("feature_page", feature_id=feature.pk)
+        except services.VersionConflict as stale:
+            feature = stale.current
+            conflict = _conflict_rows(form, stale.current)
+            # Saving again is now a decision made after seeing the other change.
+            form.data = form.data.copy()
+            form.data["version"] = stale.current.version
+        except ValidationError as error:
+            _form_errors_from(form, error)
+    if request.method != "POST":
+        form.initial["version"] = feature.version
+    context = {
+        "art": feature.art,
+        "feature": feature,
+        "form": form if can_edit else None,
+        "conflict": conflict,
+        "ranked_count": Feature.objects.filter(art_id=feature.art_id, rank__isnull=False).count(),
+        "requests": feature.requests.select_related("stakeholder"),
+        "in_words": score_in_words(*[getattr(feature, f) for f in Feature.SCORE_INPUTS])
+        if feature.is_scored
+        else "",
+    }
+    return render(request, "backlog/feature.html", context)
+
+
+@login_required
+def feature_create(request: HttpRequest, art_id: int) -> HttpResponse:
+    art = get_object_or_404(arts_visible_to(request.user), pk=art_id)
+    if not user_can_edit_art(request.user, art.pk):
+        return HttpResponseForbidden("Only a POPM of this ART may create features.")
+    form = FeatureForm(request.POST or None, art_id=art.pk)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in FeatureForm.Meta.fields}
+        try:
+            feature = services.feature_create(art=art, acting_user=request.user, **fields)
+            messages.success(request, f"Created “{feature.title}”. It is ranked in a moment.")
+            return redirect("feature_page", feature_id=feature.pk)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+    return render(request, "backlog/feature_create.html", {"art": art, "form": form})
 
 
 @login_required
 def my_requests(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("coming")
+    """What a stakeholder asked for, where it ranks and why, in plain words."""
+    requests = (
+        FeatureRequest.objects.filter(stakeholder__user=request.user)
+        .select_related("feature", "feature__pi", "feature__art", "stakeholder")
+        .order_by("feature__art__name", "feature__rank", "feature_id")
+    )
+    art_ids = {r.feature.art_id for r in requests}
+    ranked = dict(
+        Art.objects.filter(pk__in=art_ids)
+        .annotate(n=Count("features", filter=Q(features__rank__isnull=False)))
+        .values_list("pk", "n")
+    )
+    rows = [
+        {
+            "request": r,
+            "feature": r.feature,
+            "ranked_count": ranked.get(r.feature.art_id, 0),
+            "in_words": score_in_words(*[getattr(r.feature, f) for f in Feature.SCORE_INPUTS])
+            if r.feature.is_scored
+            else "",
+        }
+        for r in requests
+    ]
+    return render(request, "backlog/my_requests.html", {"rows": rows, "nav": "requests"})

@@ -1,8 +1,11 @@
 """Reads of ranked backlogs: a fixed number of queries whatever the backlog size."""
 
-from django.db.models import F, QuerySet
+from datetime import date
 
-from backlog.models import Feature
+from django.db.models import F, Q, QuerySet
+
+from backlog.models import Feature, ProgramIncrement
+from scoring.models import FeatureScore, ScoringRun
 
 BACKLOG_FIELDS = (
     "id",
@@ -45,3 +48,66 @@ def backlog_features(
     if kind:
         features = features.filter(kind=kind)
     return features.order_by(F("rank").asc(nulls_last=True), "id")
+
+
+def backlog_page_features(
+    *,
+    art_id: int,
+    pi_id: int | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    team_id: int | None = None,
+    search: str = "",
+) -> QuerySet:
+    """backlog_features with the page's extra filters, and what a row shows, in one query."""
+    features = backlog_features(art_id=art_id, pi_id=pi_id, kind=kind, status=status)
+    if team_id is not None:
+        features = features.filter(team_id=team_id)
+    if search:
+        features = features.filter(Q(title__icontains=search) | Q(description__icontains=search))
+    return features.select_related("team", "pi").only(*BACKLOG_PAGE_FIELDS)
+
+
+BACKLOG_PAGE_FIELDS = (
+    "id",
+    "art_id",
+    "title",
+    "kind",
+    "status",
+    "version",
+    "rank",
+    "cost_of_delay",
+    "wsjf",
+    "user_business_value",
+    "time_criticality",
+    "risk_reduction",
+    "job_size",
+    "estimate_points",
+    "scored_at",
+    "created_at",
+    "team__name",
+    "pi__name",
+)
+
+
+def last_done_run(*, art_id: int) -> ScoringRun | None:
+    return ScoringRun.objects.filter(art_id=art_id, status=ScoringRun.Status.DONE).order_by("-pk").first()
+
+
+def rank_moves_after(*, art_id: int, run_id: int) -> dict[int, tuple[int | None, int | None]]:
+    """feature id -> (rank before the first later run, rank after the last one)."""
+    moves: dict[int, tuple[int | None, int | None]] = {}
+    scores = FeatureScore.objects.filter(run__art_id=art_id, run_id__gt=run_id).order_by("run_id")
+    for feature_id, previous_rank, rank in scores.values_list("feature_id", "previous_rank", "rank"):
+        first = moves[feature_id][0] if feature_id in moves else previous_rank
+        moves[feature_id] = (first, rank)
+    return {fid: move for fid, move in moves.items() if move[0] != move[1]}
+
+
+def current_pi(*, art_id: int, today: date) -> ProgramIncrement | None:
+    """The PI running today, else the next one to start."""
+    pis = ProgramIncrement.objects.filter(art_id=art_id)
+    return (
+        pis.filter(start_date__lte=today, end_date__gte=today).first()
+        or pis.filter(start_date__gt=today).order_by("start_date").first()
+    )

@@ -1,12 +1,149 @@
+"""The ranked backlog page, its inline scoring, the scoring status and the value-vs-effort chart.
+
+These live in scoring because they read ranks and runs; writes still go through
+backlog.services (scoring may call backlog, never the reverse).
+"""
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from backlog.access import arts_visible_to, user_can_edit_art
+from backlog.models import Art, Feature
+from backlog.services import VersionConflict, feature_update
+from scoring import charts, selectors
+from scoring.forms import INPUT_LABELS, BacklogFilterForm, ScoreRowForm
+from scoring.services import art_scores_current
+
+PAGE_SIZE = 1000
+
+
+def _visible_art(request: HttpRequest, art_id: int) -> Art:
+    return get_object_or_404(arts_visible_to(request.user), pk=art_id)
+
+
+def _scoring_status(art: Art) -> dict:
+    last_run = selectors.last_done_run(art_id=art.pk)
+    return {"art": art, "scores_current": art_scores_current(art_id=art.pk), "last_run": last_run}
+
+
+def _relative_flags(features) -> list[str]:
+    """Columns of the current view in which no feature scores 1 (DOMAIN.md, relative rule)."""
+    counts = features.aggregate(
+        **{f"{field}_ones": Count("id", filter=Q(**{field: 1})) for field in Feature.SCORE_INPUTS},
+        **{f"{field}_set": Count(field) for field in Feature.SCORE_INPUTS},
+    )
+    return [
+        INPUT_LABELS[field]
+        for field in Feature.SCORE_INPUTS
+        if counts[f"{field}_set"] and not counts[f"{field}_ones"]
+    ]
+
+
+def _backlog_context(request: HttpRequest, art: Art) -> dict:
+    form = BacklogFilterForm(request.GET, art_id=art.pk)
+    filters = form.cleaned_data if form.is_valid() else {}
+    features = selectors.backlog_page_features(
+        art_id=art.pk,
+        pi_id=filters["pi"].pk if filters.get("pi") else None,
+        kind=filters.get("kind") or None,
+        status=filters.get("status") or None,
+        team_id=filters["team"].pk if filters.get("team") else None,
+        search=filters.get("q", ""),
+    )
+    page = Paginator(features, PAGE_SIZE).get_page(filters.get("page"))
+    pi = selectors.current_pi(art_id=art.pk, today=timezone.localdate())
+    moved_after = request.GET.get("moved_after", "")
+    moves = (
+        selectors.rank_moves_after(art_id=art.pk, run_id=int(moved_after)) if moved_after.isdigit() else {}
+    )
+    status = _scoring_status(art)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("moved_after", None)
+    return {
+        **status,
+        "nav": "backlog",
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "flags": _relative_flags(features),
+        "current_pi": pi,
+        "stale_before": pi.start_date if pi else None,
+        "moves": moves,
+        "moved_after": status["last_run"].pk if status["last_run"] else 0,
+        "can_edit": user_can_edit_art(request.user, art.pk),
+        "input_labels": INPUT_LABELS,
+    }
 
 
 @login_required
 def backlog_page(request: HttpRequest, art_id: int) -> HttpResponse:
-    return HttpResponse("coming")
+    art = _visible_art(request, art_id)
+    context = _backlog_context(request, art)
+    if request.htmx and request.GET.get("partial") == "table":
+        return render(request, "scoring/backlog.html#table", context)
+    return render(request, "scoring/backlog.html", context)
+
+
+@login_required
+def backlog_status(request: HttpRequest, art_id: int) -> HttpResponse:
+    """Polled while a run is pending; tells the page to reload its table when it finishes."""
+    art = _visible_art(request, art_id)
+    context = _scoring_status(art)
+    response = render(request, "scoring/backlog.html#status", context)
+    if context["scores_current"]:
+        response["HX-Trigger"] = "scoring-done"
+    return response
+
+
+def _other_change(current: Feature, form: ScoreRowForm) -> list[str]:
+    seen = {field: form.cleaned_data.get(f"seen_{field}") for field in Feature.SCORE_INPUTS}
+    return [
+        f"{INPUT_LABELS[field]} is now {getattr(current, field) or '–'} (was {seen[field] or '–'})"
+        for field in Feature.SCORE_INPUTS
+        if getattr(current, field) != seen[field]
+    ]
+
+
+@login_required
+@require_POST
+def feature_score(request: HttpRequest, feature_id: int) -> HttpResponse:
+    """Inline scoring from a backlog row: answers with the row re-rendered (and the status)."""
+    feature = get_object_or_404(Feature.objects.filter(art__in=arts_visible_to(request.user)), pk=feature_id)
+    if not user_can_edit_art(request.user, feature.art_id):
+        return HttpResponseForbidden("Only a POPM of this ART may change scores.")
+    form = ScoreRowForm(request.POST)
+    context = {"can_edit": True, "input_labels": INPUT_LABELS, "row_errors": {}, "conflict": []}
+    if not form.is_valid():
+        context["row_errors"] = {name: errors[0] for name, errors in form.errors.items()}
+    else:
+        inputs = {field: form.cleaned_data[field] for field in Feature.SCORE_INPUTS}
+        try:
+            feature = feature_update(
+                feature=feature,
+                acting_user=request.user,
+                expected_version=form.cleaned_data["version"],
+                **inputs,
+            )
+        except VersionConflict as conflict:
+            feature = conflict.current
+            context["conflict"] = _other_change(feature, form) or ["another field changed"]
+        context["saved"] = not context["conflict"]
+    art = feature.art
+    context |= {"feature": feature, **_scoring_status(art), "oob_status": True}
+    return render(request, "scoring/backlog_row.html", context)
 
 
 @login_required
 def value_effort_chart(request: HttpRequest, art_id: int) -> HttpResponse:
-    return HttpResponse("coming")
+    art = _visible_art(request, art_id)
+    features = selectors.backlog_features(art_id=art.pk).exclude(job_size=None).exclude(cost_of_delay=None)
+    chart = charts.value_effort_chart(
+        list(features.values("id", "title", "kind", "cost_of_delay", "job_size", "wsjf", "rank"))
+    )
+    return render(request, "scoring/value_effort.html", {"art": art, "nav": "chart", "chart": chart})

@@ -97,3 +97,22 @@ def columns_without_one(rows: Sequence[dict[str, int | None]], columns: Sequence
         if values and 1 not in values:
             flagged.append(column)
     return flagged
+
+
+def _level(value: int, words: tuple[str, str, str]) -> str:
+    low, medium, high = words
+    return high if value >= 13 else medium if value >= 5 else low
+
+
+def score_in_words(
+    user_business_value: int, time_criticality: int, risk_reduction: int, job_size: int
+) -> str:
+    """'high value, low time criticality, some risk reduction, large job' for a stakeholder."""
+    return ", ".join(
+        [
+            _level(user_business_value, ("low value", "medium value", "high value")),
+            _level(time_criticality, ("low time criticality", "some time criticality", "urgent")),
+            _level(risk_reduction, ("little risk reduction", "some risk reduction", "major risk reduction")),
+            _level(job_size, ("small job", "medium job", "large job")),
+        ]
+    )
