@@ -42,11 +42,10 @@ def team_capacities_set(
         if change.team_id not in team_ids:
             allowed = ", ".join(str(tid) for tid in sorted(team_ids)) or "none"
             message = f"{change.team_id} is not a team of this PI's ART; teams: {allowed}."
-            raise ValidationError({f"teams[{position}].team": message})
+            raise ValidationError({"teams": f"teams[{position}].team: {message}"})
         if change.capacity_points is not None and change.capacity_points < 0:
-            raise ValidationError(
-                {f"teams[{position}].capacity_points": "capacity_points must be 0 or more story points."}
-            )
+            message = "capacity_points must be 0 or more story points."
+            raise ValidationError({"teams": f"teams[{position}].capacity_points: {message}"})
     user = _user_or_none(acting_user)
     for change in changes:
         if change.capacity_points is None:
