@@ -267,7 +267,7 @@ class ArtViewSet(viewsets.ModelViewSet):
     serializer_class = ArtSerializer
 
     def get_queryset(self) -> QuerySet:
-        return arts_visible_to(self.request.user).order_by("pk")
+        return arts_visible_to(self.request.user).prefetch_related("popms").order_by("pk")
 
     def check_permissions(self, request) -> None:
         super().check_permissions(request)
