@@ -4,6 +4,8 @@ These live in scoring because they read ranks and runs; writes still go through
 backlog.services (scoring may call backlog, never the reverse).
 """
 
+from datetime import UTC, datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -61,10 +63,14 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
     moves = (
         selectors.rank_moves_after(art_id=art.pk, run_id=int(moved_after)) if moved_after.isdigit() else {}
     )
+    # Rows edited since the page loaded are highlighted; rows they pushed aside only get a badge.
+    loaded_at = request.GET.get("loaded_at", "")
+    edited_since = datetime.fromtimestamp(int(loaded_at), tz=UTC) if loaded_at.isdigit() and moves else None
     status = _scoring_status(art)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("moved_after", None)
+    query.pop("loaded_at", None)
     return {
         **status,
         "nav": "backlog",
@@ -75,6 +81,8 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
         "current_pi": pi,
         "stale_before": pi.start_date if pi else None,
         "moves": moves,
+        "edited_since": edited_since,
+        "loaded_at": int(timezone.now().timestamp()),
         "moved_after": status["last_run"].pk if status["last_run"] else 0,
         "can_edit": user_can_edit_art(request.user, art.pk),
         "input_labels": INPUT_LABELS,
@@ -134,9 +142,12 @@ def feature_score(request: HttpRequest, feature_id: int) -> HttpResponse:
             feature = conflict.current
             context["conflict"] = _other_change(feature, form) or ["another field changed"]
         context["saved"] = not context["conflict"]
-    art = feature.art
-    context |= {"feature": feature, **_scoring_status(art), "oob_status": True}
-    return render(request, "scoring/backlog_row.html", context)
+    context |= {"feature": feature, **_scoring_status(feature.art), "oob_status": True}
+    response = render(request, "scoring/backlog_row.html", context)
+    if context["scores_current"]:
+        # The run already finished (in-process tasks, or a fast worker): reload the ranking now.
+        response["HX-Trigger"] = "scoring-done"
+    return response
 
 
 @login_required

@@ -1,0 +1,213 @@
+"""The ranked backlog page, its inline scoring and the value-vs-effort chart, as users see them."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from backlog.models import Feature
+from scoring.models import ScoringRun
+from scoring.services import scoring_run_execute
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def rank(art) -> None:
+    scoring_run_execute(run_id=ScoringRun.objects.create(art=art, trigger="manual").pk)
+
+
+def row_titles(html: str) -> list[str]:
+    return re.findall(r'<a href="/features/\d+/">([^<]+)</a>', html)
+
+
+def test_popm_lands_on_their_arts_backlog(alice, rail):
+    response = signed_in(alice).get("/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/arts/{rail.pk}/backlog/"
+
+
+def test_stakeholder_lands_on_my_requests(carol):
+    response = signed_in(carol).get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/my-requests/"
+
+
+def test_wrong_password_says_so(alice):
+    response = Client().post("/login/", {"username": "alice", "password": "nope"})
+    assert "do not match" in response.content.decode()
+
+
+def test_backlog_lists_features_in_rank_order_with_scores(alice, rail):
+    FeatureFactory(art=rail, title="Small job", user_business_value=8, job_size=1)
+    FeatureFactory(art=rail, title="Big job", user_business_value=8, job_size=13)
+    FeatureFactory(art=rail, title="Unscored", job_size=None)
+    rank(rail)
+    html = signed_in(alice).get(f"/arts/{rail.pk}/backlog/").content.decode()
+    assert row_titles(html) == ["Small job", "Big job", "Unscored"]
+    assert "11.00" in html and "not scored" in html
+
+
+def test_filters_live_in_the_url(alice, rail):
+    team = TeamFactory(art=rail, name="Blue")
+    FeatureFactory(art=rail, title="Blue enabler", kind="enabler", team=team)
+    FeatureFactory(art=rail, title="Other business")
+    client = signed_in(alice)
+    assert row_titles(client.get(f"/arts/{rail.pk}/backlog/?kind=enabler").content.decode()) == [
+        "Blue enabler"
+    ]
+    assert row_titles(client.get(f"/arts/{rail.pk}/backlog/?team={team.pk}").content.decode()) == [
+        "Blue enabler"
+    ]
+    assert row_titles(client.get(f"/arts/{rail.pk}/backlog/?q=other").content.decode()) == ["Other business"]
+
+
+def test_a_bad_filter_is_explained_and_ignored(alice, rail):
+    FeatureFactory(art=rail, title="Kept")
+    html = signed_in(alice).get(f"/arts/{rail.pk}/backlog/?kind=urgent").content.decode()
+    assert "urgent is not one of the available choices" in html
+    assert row_titles(html) == ["Kept"]
+
+
+def test_a_column_without_a_one_is_flagged(alice, rail):
+    FeatureFactory(art=rail, user_business_value=1, time_criticality=2, risk_reduction=1, job_size=1)
+    html = signed_in(alice).get(f"/arts/{rail.pk}/backlog/").content.decode()
+    assert "No feature in this view has Time Criticality 1" in html
+    assert "User-Business Value 1" not in html
+
+
+def test_stale_scores_and_missing_estimates_are_marked(alice, rail):
+    from datetime import UTC, date, datetime
+
+    ProgramIncrementFactory(art=rail, start_date=date(2026, 10, 5), end_date=date(2099, 1, 1))
+    FeatureFactory(art=rail, title="Old", scored_at=datetime(2026, 1, 1, tzinfo=UTC), estimate_points=5)
+    FeatureFactory(art=rail, title="No estimate", estimate_points=None)
+    html = signed_in(alice).get(f"/arts/{rail.pk}/backlog/").content.decode()
+    assert html.count("score stale") == 1
+    assert html.count(">needs estimate<") == 1
+
+
+def test_scoring_status_says_rescoring_while_a_run_is_pending(alice, rail):
+    ScoringRun.objects.create(art=rail, trigger="feature_change")
+    html = signed_in(alice).get(f"/arts/{rail.pk}/backlog/").content.decode()
+    assert "Rescoring…" in html and 'hx-trigger="every 1s"' in html
+
+
+def test_status_tells_the_page_to_reload_when_scores_are_current(alice, rail):
+    response = signed_in(alice).get(f"/arts/{rail.pk}/backlog/status/")
+    assert response["HX-Trigger"] == "scoring-done"
+
+
+def test_inline_scoring_saves_and_shows_new_cod_and_wsjf(alice, rail):
+    feature = FeatureFactory(art=rail)
+    data = {
+        "version": 1,
+        "user_business_value": 13,
+        "time_criticality": 2,
+        "risk_reduction": 1,
+        "job_size": 2,
+    }
+    response = signed_in(alice).post(f"/features/{feature.pk}/score/", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert ">16<" in html and ">8.00<" in html
+    feature.refresh_from_db()
+    assert (feature.user_business_value, feature.version, feature.scored_by) == (13, 2, alice)
+
+
+def test_inline_scoring_refuses_a_value_off_the_scale(alice, rail):
+    feature = FeatureFactory(art=rail)
+    data = {"version": 1, "user_business_value": 4, "time_criticality": 2, "risk_reduction": 1, "job_size": 3}
+    html = signed_in(alice).post(f"/features/{feature.pk}/score/", data).content.decode()
+    assert "4 is not on the scale 1, 2, 3, 5, 8, 13, 20" in html
+    feature.refresh_from_db()
+    assert (feature.user_business_value, feature.version) == (3, 1)
+
+
+def test_a_stale_inline_edit_shows_the_other_change_and_overwrites_nothing(alice, rail):
+    feature = FeatureFactory(art=rail, job_size=3)
+    Feature.objects.filter(pk=feature.pk).update(job_size=8, version=2)
+    seen = {
+        "seen_user_business_value": 3,
+        "seen_time_criticality": 2,
+        "seen_risk_reduction": 1,
+        "seen_job_size": 3,
+    }
+    data = {
+        "version": 1,
+        "user_business_value": 20,
+        "time_criticality": 2,
+        "risk_reduction": 1,
+        "job_size": 3,
+        **seen,
+    }
+    html = signed_in(alice).post(f"/features/{feature.pk}/score/", data).content.decode()
+    assert "Someone else changed this feature meanwhile" in html
+    assert "Job Size is now 8 (was 3)" in html
+    feature.refresh_from_db()
+    assert (feature.user_business_value, feature.job_size, feature.version) == (3, 8, 2)
+
+
+@pytest.mark.parametrize("persona", ["carol", "bob"])
+def test_readers_see_no_selects_and_cannot_score(request, persona, rail):
+    user = request.getfixturevalue(persona)
+    feature = FeatureFactory(art=rail)
+    client = signed_in(user)
+    html = client.get(f"/arts/{rail.pk}/backlog/").content.decode()
+    assert feature.title in html and '<select name="job_size"' not in html
+    response = client.post(f"/features/{feature.pk}/score/", {"version": 1, "job_size": 1})
+    assert response.status_code == 403
+    feature.refresh_from_db()
+    assert feature.job_size == 3
+
+
+def test_outsiders_get_404(dave, rail):
+    feature = FeatureFactory(art=rail)
+    client = signed_in(dave)
+    assert client.get(f"/arts/{rail.pk}/backlog/").status_code == 404
+    assert client.get(f"/arts/{rail.pk}/value-effort/").status_code == 404
+    assert client.post(f"/features/{feature.pk}/score/", {"version": 1, "job_size": 1}).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(rail):
+    response = Client().get(f"/arts/{rail.pk}/backlog/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_backlog_page_costs_a_fixed_number_of_queries(alice, rail, count):
+    TeamFactory(art=rail)
+    Feature.objects.bulk_create(
+        [
+            Feature(
+                art=rail,
+                title=f"F{i}",
+                user_business_value=2,
+                time_criticality=1,
+                risk_reduction=1,
+                job_size=3,
+            )
+            for i in range(count)
+        ]
+    )
+    rank(rail)
+    client = signed_in(alice)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/arts/{rail.pk}/backlog/").status_code == 200
+    assert len(queries) <= 16, [q["sql"][:90] for q in queries]
+
+
+def test_value_effort_chart_draws_a_dot_per_scored_feature(carol, rail):
+    FeatureFactory(art=rail, title="Dot <one>")
+    FeatureFactory(art=rail, title="Dot two", job_size=13)
+    FeatureFactory(art=rail, title="No dot", job_size=None)
+    rank(rail)
+    html = signed_in(carol).get(f"/arts/{rail.pk}/value-effort/").content.decode()
+    assert html.count("<circle") == 2
+    assert "Dot &lt;one&gt;" in html and "<one>" not in html
