@@ -1,7 +1,216 @@
+"""Trade-off pages: what-if, saved answers and their share links, override ledger, CD3 vs WSJF."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from backlog.access import arts_visible_to, user_can_edit_art
+from backlog.models import Art
+from tradeoffs import selectors, services
+from tradeoffs.charts import value_chart
+from tradeoffs.delay_cost import MONEY
+from tradeoffs.forms import ORDER_FORM_ROWS, OverrideForm, QuestionForm, SaveTradeoffForm, ShareLinkForm
+from tradeoffs.models import Override, SavedTradeoff, ShareLink
+from tradeoffs.selectors import TradeoffInputError
+from tradeoffs.share_tokens import ShareTokenInvalid, share_token_hash
+
+MOVED_ROWS_SHOWN = 50
+
+
+def _art(request: HttpRequest, art_id: int, *, edit: bool = False) -> Art:
+    art = arts_visible_to(request.user).filter(pk=art_id).first()
+    if art is None:
+        raise Http404("No such ART.")
+    if edit and not user_can_edit_art(request.user, art.pk):
+        raise PermissionDenied("Only a POPM of this ART may change this.")
+    return art
+
+
+def _page(request: HttpRequest, template: str, art: Art | None, **context: Any) -> HttpResponse:
+    can_edit = art is not None and user_can_edit_art(request.user, art.pk)
+    return render(request, template, {"art": art, "nav": "tradeoffs", "can_edit": can_edit, **context})
+
+
+def answer_context(result: dict[str, Any]) -> dict[str, Any]:
+    """What the answer partial shows: totals, who moved, and the chart."""
+    moved = [f for f in result["features"] if Decimal(f["delay"]) != 0]
+    best, proposed = selectors.value_curves(result)
+    money = result["unit"] == MONEY
+    return {
+        "result": result,
+        "moved": moved[:MOVED_ROWS_SHOWN],
+        "moved_hidden": max(len(moved) - MOVED_ROWS_SHOWN, 0),
+        "unchanged": len(result["features"]) - len(moved),
+        "best_name": "CD3 order" if money else "WSJF order",
+        "chart": value_chart(
+            best,
+            proposed,
+            time_unit=result["time_unit"],
+            rate_label="Cost of Delay relieved (money/week)" if money else "Cost of Delay relieved",
+        ),
+    }
 
 
 @login_required
 def tradeoff_page(request: HttpRequest, art_id: int) -> HttpResponse:
-    return HttpResponse("Trade-offs are coming soon.")
+    art = _art(request, art_id)
+    backlog = selectors.open_backlog(art_id=art.pk)
+    form = QuestionForm(request.GET or None)
+    order_rows = [
+        {**row, "proposed": request.GET.get(f"pos_{row['id']}", "")} for row in backlog[:ORDER_FORM_ROWS]
+    ]
+    context: dict[str, Any] = {"form": form, "backlog": backlog, "order_rows": order_rows}
+    if form.is_bound and form.is_valid():
+        try:
+            question = form.question(request.GET, backlog)
+            if question is not None:
+                result = selectors.tradeoff_evaluate(art=art, **question)
+                context.update(answer_context(result), save_form=_save_form(result))
+        except (TradeoffInputError, forms.ValidationError) as error:
+            context["error"] = getattr(error, "message", None) or "; ".join(error.messages)
+    context["saved"] = selectors.saved_tradeoffs(art_id=art.pk)[:20]
+    return _page(request, "tradeoffs/whatif.html", art, **context)
+
+
+def _save_form(result: dict[str, Any]) -> SaveTradeoffForm:
+    question = result["question"]
+    initial = {"unit": result["unit"], **question}
+    if "sequence" in question:
+        initial["sequence"] = ",".join(str(i) for i in question["sequence"])
+    return SaveTradeoffForm(initial=initial)
+
+
+@login_required
+@require_POST
+def tradeoff_save_view(request: HttpRequest, art_id: int) -> HttpResponse:
+    art = _art(request, art_id, edit=True)
+    form = SaveTradeoffForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise forms.ValidationError("; ".join(str(e) for e in form.errors.values()))
+        saved = services.tradeoff_save(
+            art=art, acting_user=request.user, title=form.cleaned_data["title"], **form.question()
+        )
+    except (TradeoffInputError, forms.ValidationError) as error:
+        messages.error(request, f"Nothing was saved: {getattr(error, 'message', error)}")
+        return redirect("art_tradeoffs", art_id=art.pk)
+    messages.success(request, f"Saved “{saved.title}”.")
+    return redirect(saved)
+
+
+@login_required
+def saved_tradeoff_page(request: HttpRequest, art_id: int, tradeoff_id: int) -> HttpResponse:
+    art = _art(request, art_id)
+    saved = get_object_or_404(SavedTradeoff.objects.select_related("created_by"), pk=tradeoff_id, art=art)
+    links = selectors.share_links(tradeoff_id=saved.pk) if user_can_edit_art(request.user, art.pk) else []
+    return _page(
+        request,
+        "tradeoffs/saved.html",
+        art,
+        saved=saved,
+        links=links,
+        share_form=ShareLinkForm(),
+        now=timezone.now(),
+        **answer_context(saved.result),
+    )
+
+
+@login_required
+@require_POST
+def share_link_create_view(request: HttpRequest, art_id: int, tradeoff_id: int) -> HttpResponse:
+    art = _art(request, art_id, edit=True)
+    saved = get_object_or_404(SavedTradeoff, pk=tradeoff_id, art=art)
+    form = ShareLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "No link was made: " + "; ".join(form.errors["days"]))
+        return redirect(saved)
+    link, token = services.share_link_create(
+        tradeoff=saved, acting_user=request.user, days=form.cleaned_data["days"]
+    )
+    url = request.build_absolute_uri(reverse("shared_tradeoff", args=[token]))
+    messages.success(
+        request,
+        f"Share this read-only link (shown only now; expires {link.expires_at:%Y-%m-%d %H:%M} UTC): {url}",
+    )
+    return redirect(saved)
+
+
+@login_required
+@require_POST
+def share_link_revoke_view(request: HttpRequest, art_id: int, link_id: int) -> HttpResponse:
+    art = _art(request, art_id, edit=True)
+    link = get_object_or_404(ShareLink.objects.select_related("tradeoff"), pk=link_id, tradeoff__art=art)
+    services.share_link_revoke(link=link, acting_user=request.user)
+    messages.success(request, "The link is revoked; it no longer opens the trade-off.")
+    return redirect(link.tradeoff)
+
+
+def shared_tradeoff_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The one thing a share link opens: a saved trade-off, read-only, no account needed."""
+    try:
+        token_hash = share_token_hash(token)
+    except ShareTokenInvalid as error:
+        raise Http404("No such link.") from error
+    link = ShareLink.objects.filter(token_hash=token_hash).select_related("tradeoff__art").first()
+    if link is None:
+        raise Http404("No such link.")
+    if not link.is_active:
+        why = "was revoked" if link.revoked_at else "has expired"
+        response = render(request, "tradeoffs/shared_gone.html", {"why": why}, status=410)
+    else:
+        saved = link.tradeoff
+        context = {"saved": saved, "link": link, "shared": True, **answer_context(saved.result)}
+        response = render(request, "tradeoffs/shared.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def override_ledger_page(request: HttpRequest, art_id: int) -> HttpResponse:
+    art = _art(request, art_id, edit=request.method == "POST")
+    backlog = selectors.open_backlog(art_id=art.pk)
+    form = OverrideForm(request.POST or None, backlog=backlog)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pin = services.override_create(art=art, acting_user=request.user, **_pin_fields(form))
+        except TradeoffInputError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Pinned “{pin.feature.title}” at rank {pin.position}.")
+            return redirect("override_ledger", art_id=art.pk)
+    ledger = selectors.overrides_ledger(art_id=art.pk)
+    return _page(request, "tradeoffs/ledger.html", art, form=form, ledger=ledger)
+
+
+def _pin_fields(form: OverrideForm) -> dict[str, Any]:
+    values = form.cleaned_data
+    return {"feature_id": values["feature"], "position": values["position"], "reason": values["reason"]}
+
+
+@login_required
+@require_POST
+def override_remove_view(request: HttpRequest, art_id: int, override_id: int) -> HttpResponse:
+    art = _art(request, art_id, edit=True)
+    override = get_object_or_404(Override.objects.select_related("feature"), pk=override_id, art=art)
+    services.override_remove(override=override, acting_user=request.user)
+    messages.success(request, f"Removed the pin: “{override.feature.title}” is back at its WSJF rank.")
+    return redirect("override_ledger", art_id=art.pk)
+
+
+@login_required
+def cd3_page(request: HttpRequest, art_id: int) -> HttpResponse:
+    art = _art(request, art_id)
+    rows = selectors.cd3_comparison(art_id=art.pk)
+    disagreements = [row for row in rows if row["rank_difference"] != 0]
+    return _page(request, "tradeoffs/cd3.html", art, rows=rows, disagreements=disagreements)

@@ -13,12 +13,14 @@ from tradeoffs.delay_cost import (
     MONEY,
     RELATIVE,
     Job,
+    apply_pins,
     best_order,
     compare,
     decimal_text,
     delay_cost,
     finish_times,
     move_before,
+    pin_to,
     value_curve,
 )
 
@@ -185,3 +187,14 @@ def test_orders_that_differ_only_in_ties_cost_the_same(jobs):
 def test_extra_delay_cost_is_never_negative(jobs, data):
     proposed = data.draw(st.permutations([j.id for j in jobs]))
     assert compare(jobs, proposed, RELATIVE).extra_delay_cost >= 0
+
+
+def test_pin_to_puts_the_feature_at_the_position():
+    assert pin_to([1, 2, 3, 4], 4, 1) == [4, 1, 2, 3]
+    assert pin_to([1, 2, 3, 4], 3, 2) == [1, 3, 2, 4]
+
+
+def test_apply_pins_places_each_pinned_feature_and_keeps_the_rest_in_order():
+    assert apply_pins([1, 2, 3, 4, 5], {5: 1, 4: 2}) == [5, 4, 1, 2, 3]
+    assert apply_pins([1, 2, 3, 4, 5], {5: 2, 4: 2}) == [1, 4, 5, 2, 3]
+    assert apply_pins([1, 2, 3], {9: 1}) == [1, 2, 3]

@@ -1,0 +1,302 @@
+"""Trade-offs over the API: what-if, saved answers, share links, the override ledger.
+
+One API class per operation with its Input/Output serializers. Roles (DOMAIN.md): everyone
+who sees the ART may ask what-ifs and read; POPMs of the ART and admins save, share and pin.
+"""
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backlog.access import arts_visible_to, user_can_edit_art
+from backlog.api_pagination import PageSizePagination
+from backlog.models import Art
+from tradeoffs import selectors, services
+from tradeoffs.delay_cost import UNITS
+from tradeoffs.models import Override, SavedTradeoff, ShareLink
+from tradeoffs.selectors import TradeoffInputError
+
+
+def visible_art(request: Request, art_id: int) -> Art:
+    art = arts_visible_to(request.user).filter(pk=art_id).first()
+    if art is None:
+        raise exceptions.NotFound("No such ART.")
+    return art
+
+
+def check_can_edit(request: Request, art_id: int) -> None:
+    if not user_can_edit_art(request.user, art_id):
+        raise exceptions.PermissionDenied("Only a POPM of this ART may change this.")
+
+
+def input_error(error: TradeoffInputError) -> serializers.ValidationError:
+    return serializers.ValidationError({error.field: [error.message]})
+
+
+class TradeoffInput(serializers.Serializer):
+    sequence = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text="Feature ids in the proposed order; exactly these features are compared.",
+    )
+    move = serializers.IntegerField(required=False, help_text="Feature to move (with `before`).")
+    before = serializers.IntegerField(required=False, help_text="Feature it goes directly ahead of.")
+    unit = serializers.ChoiceField(
+        choices=UNITS,
+        required=False,
+        help_text="Default: money when every compared feature has money data, else cod-jobsize.",
+        error_messages={"invalid_choice": '"{input}" is not allowed; use one of: ' + ", ".join(UNITS) + "."},
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        has_sequence = "sequence" in attrs
+        has_move = "move" in attrs or "before" in attrs
+        if has_sequence == has_move:
+            raise serializers.ValidationError(
+                {"non_field_errors": ['Send either "sequence" or "move" with "before", not both.']}
+            )
+        for field in ("move", "before"):
+            if has_move and field not in attrs:
+                raise serializers.ValidationError({field: [f'"{field}" is required with "move"/"before".']})
+        return attrs
+
+
+class TradeoffFeatureOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    rate = serializers.CharField(help_text="c: Cost of Delay (relative) or money per week.")
+    duration = serializers.CharField(help_text="d: Job Size (relative) or weeks.")
+    wsjf_position = serializers.IntegerField()
+    proposed_position = serializers.IntegerField()
+    wsjf_finish = serializers.CharField()
+    proposed_finish = serializers.CharField()
+    delay = serializers.CharField(help_text="proposed_finish - wsjf_finish; negative = earlier.")
+    delay_iterations = serializers.CharField(required=False, help_text="Only when throughput is known.")
+    delay_weeks = serializers.CharField(required=False, help_text="Only when throughput is known.")
+
+
+class TradeoffOutput(serializers.Serializer):
+    unit = serializers.ChoiceField(choices=UNITS)
+    wsjf_order = serializers.ListField(child=serializers.IntegerField())
+    proposed_order = serializers.ListField(child=serializers.IntegerField())
+    wsjf_delay_cost = serializers.CharField()
+    proposed_delay_cost = serializers.CharField()
+    extra_delay_cost = serializers.CharField()
+    time_unit = serializers.CharField()
+    calendar = serializers.DictField(allow_null=True)
+    question = serializers.DictField()
+    summary = serializers.CharField()
+    features = TradeoffFeatureOutput(many=True)
+
+
+class TradeoffApi(APIView):
+    @extend_schema(request=TradeoffInput, responses={200: TradeoffOutput}, operation_id="art_tradeoff")
+    def post(self, request: Request, art_id: int) -> Response:
+        """What if the features went in this order? Nothing is saved."""
+        art = visible_art(request, art_id)
+        question = TradeoffInput(data=request.data)
+        question.is_valid(raise_exception=True)
+        try:
+            return Response(selectors.tradeoff_evaluate(art=art, **question.validated_data))
+        except TradeoffInputError as error:
+            raise input_error(error) from error
+
+
+class SavedTradeoffOutput(serializers.ModelSerializer):
+    created_by = serializers.StringRelatedField()
+    result = TradeoffOutput()
+
+    class Meta:
+        model = SavedTradeoff
+        fields = ["id", "art", "title", "proposed_order", "created_by", "created_at", "result"]
+
+
+class SavedTradeoffInput(TradeoffInput):
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class SavedTradeoffListApi(APIView):
+    @extend_schema(responses={200: SavedTradeoffOutput(many=True)}, operation_id="art_tradeoffs_list")
+    def get(self, request: Request, art_id: int) -> Response:
+        art = visible_art(request, art_id)
+        paginator = PageSizePagination()
+        page = paginator.paginate_queryset(selectors.saved_tradeoffs(art_id=art.pk), request, view=self)
+        return paginator.get_paginated_response(SavedTradeoffOutput(page, many=True).data)
+
+    @extend_schema(
+        request=SavedTradeoffInput, responses={201: SavedTradeoffOutput}, operation_id="art_tradeoffs_save"
+    )
+    def post(self, request: Request, art_id: int) -> Response:
+        """Save a what-if answer as it is now, to discuss or share it later."""
+        art = visible_art(request, art_id)
+        check_can_edit(request, art.pk)
+        question = SavedTradeoffInput(data=request.data)
+        question.is_valid(raise_exception=True)
+        try:
+            saved = services.tradeoff_save(art=art, acting_user=request.user, **question.validated_data)
+        except TradeoffInputError as error:
+            raise input_error(error) from error
+        return Response(SavedTradeoffOutput(saved).data, status=status.HTTP_201_CREATED)
+
+
+def visible_tradeoff(request: Request, tradeoff_id: int) -> SavedTradeoff:
+    saved = (
+        SavedTradeoff.objects.filter(pk=tradeoff_id, art__in=arts_visible_to(request.user))
+        .select_related("created_by")
+        .first()
+    )
+    if saved is None:
+        raise exceptions.NotFound("No such trade-off.")
+    return saved
+
+
+class SavedTradeoffApi(APIView):
+    @extend_schema(responses={200: SavedTradeoffOutput}, operation_id="tradeoff_retrieve")
+    def get(self, request: Request, tradeoff_id: int) -> Response:
+        return Response(SavedTradeoffOutput(visible_tradeoff(request, tradeoff_id)).data)
+
+
+class ShareLinkInput(serializers.Serializer):
+    expires_in_days = serializers.IntegerField(
+        required=False,
+        default=services.SHARE_DAYS_DEFAULT,
+        min_value=1,
+        max_value=services.SHARE_DAYS_MAX,
+        error_messages={
+            "min_value": f"expires_in_days must be 1 to {services.SHARE_DAYS_MAX}.",
+            "max_value": f"expires_in_days must be 1 to {services.SHARE_DAYS_MAX}.",
+        },
+    )
+
+
+class ShareLinkOutput(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The link; shown only in this response.")
+
+    class Meta:
+        model = ShareLink
+        fields = ["id", "tradeoff", "url", "created_at", "expires_at", "revoked_at"]
+
+    def get_url(self, link: ShareLink) -> str | None:
+        token = self.context.get("token")
+        if token is None:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("shared_tradeoff", args=[token]))
+
+
+class ShareLinkCreateApi(APIView):
+    @extend_schema(request=ShareLinkInput, responses={201: ShareLinkOutput}, operation_id="tradeoff_share")
+    def post(self, request: Request, tradeoff_id: int) -> Response:
+        """A read-only link to this trade-off for someone without an account."""
+        saved = visible_tradeoff(request, tradeoff_id)
+        check_can_edit(request, saved.art_id)
+        options = ShareLinkInput(data=request.data)
+        options.is_valid(raise_exception=True)
+        link, token = services.share_link_create(
+            tradeoff=saved, acting_user=request.user, days=options.validated_data["expires_in_days"]
+        )
+        output = ShareLinkOutput(link, context={"request": request, "token": token})
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+class ShareLinkRevokeApi(APIView):
+    @extend_schema(responses={204: None}, operation_id="share_link_revoke")
+    def delete(self, request: Request, link_id: int) -> Response:
+        """Revoke a link: it stops working at once."""
+        link = (
+            ShareLink.objects.filter(pk=link_id, tradeoff__art__in=arts_visible_to(request.user))
+            .select_related("tradeoff")
+            .first()
+        )
+        if link is None:
+            raise exceptions.NotFound("No such share link.")
+        check_can_edit(request, link.tradeoff.art_id)
+        services.share_link_revoke(link=link, acting_user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OverrideInput(serializers.Serializer):
+    feature = serializers.IntegerField(min_value=1)
+    position = serializers.IntegerField(
+        min_value=1, default=1, help_text="Pinned rank, 1 = top. Must be above its WSJF rank."
+    )
+    reason = serializers.CharField(
+        max_length=2000,
+        allow_blank=True,
+        error_messages={"required": "A pin needs a reason: say who asked for it and why."},
+    )
+
+
+class OverrideOutput(serializers.ModelSerializer):
+    feature_title = serializers.CharField(source="feature.title")
+    created_by = serializers.StringRelatedField()
+    removed_by = serializers.StringRelatedField()
+    active = serializers.BooleanField(source="is_active")
+
+    class Meta:
+        model = Override
+        fields = [
+            "id",
+            "art",
+            "feature",
+            "feature_title",
+            "position",
+            "wsjf_rank",
+            "reason",
+            "displaced",
+            "unit",
+            "extra_delay_cost",
+            "created_by",
+            "created_at",
+            "active",
+            "removed_by",
+            "removed_at",
+        ]
+
+
+class OverrideListApi(APIView):
+    @extend_schema(responses={200: OverrideOutput(many=True)}, operation_id="art_overrides_list")
+    def get(self, request: Request, art_id: int) -> Response:
+        """The override ledger: every pin, newest first, removed ones included."""
+        art = visible_art(request, art_id)
+        paginator = PageSizePagination()
+        page = paginator.paginate_queryset(selectors.overrides_ledger(art_id=art.pk), request, view=self)
+        return paginator.get_paginated_response(OverrideOutput(page, many=True).data)
+
+    @extend_schema(
+        request=OverrideInput, responses={201: OverrideOutput}, operation_id="art_overrides_create"
+    )
+    def post(self, request: Request, art_id: int) -> Response:
+        """Pin a feature above its WSJF rank, with a reason. The WSJF inputs do not change."""
+        art = visible_art(request, art_id)
+        check_can_edit(request, art.pk)
+        pin = OverrideInput(data=request.data)
+        pin.is_valid(raise_exception=True)
+        data: dict[str, Any] = pin.validated_data
+        try:
+            override = services.override_create(
+                art=art,
+                feature_id=data["feature"],
+                position=data["position"],
+                reason=data["reason"],
+                acting_user=request.user,
+            )
+        except TradeoffInputError as error:
+            raise input_error(error) from error
+        return Response(OverrideOutput(override).data, status=status.HTTP_201_CREATED)
+
+
+class OverrideRemoveApi(APIView):
+    @extend_schema(responses={204: None}, operation_id="override_remove")
+    def delete(self, request: Request, override_id: int) -> Response:
+        """Remove a pin: the feature returns to its WSJF position; the ledger keeps the entry."""
+        override = Override.objects.filter(pk=override_id, art__in=arts_visible_to(request.user)).first()
+        if override is None:
+            raise exceptions.NotFound("No such override.")
+        check_can_edit(request, override.art_id)
+        services.override_remove(override=override, acting_user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

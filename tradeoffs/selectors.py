@@ -1,0 +1,411 @@
+"""Reads for trade-offs: what a proposed order costs against WSJF, pins, saved answers, CD3.
+
+A trade-off costs a fixed number of queries whatever the backlog size: the features in
+one query (values, no model objects), the ART's throughput in one more.
+"""
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from backlog.models import Art, Feature, Team
+from scoring.wsjf import cost_of_delay
+from tradeoffs import delay_cost
+from tradeoffs.delay_cost import MONEY, RELATIVE, Job, decimal_text
+from tradeoffs.models import Override, SavedTradeoff, ShareLink
+
+# SAFe's usual iteration: two weeks. Delays in weeks are iterations x this.
+WEEKS_PER_ITERATION = Decimal(2)
+ONE_PLACE = Decimal("0.1")
+
+FEATURE_FIELDS = (
+    "id",
+    "art_id",
+    "title",
+    "status",
+    "user_business_value",
+    "time_criticality",
+    "risk_reduction",
+    "job_size",
+    "estimate_points",
+    "cost_of_delay_per_week",
+    "duration_weeks",
+    "urgency_profile",
+    "created_at",
+)
+
+
+class TradeoffInputError(Exception):
+    """A question that cannot be answered; field names the input, message says why."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _is_scored(row: dict) -> bool:
+    return None not in (
+        row["user_business_value"],
+        row["time_criticality"],
+        row["risk_reduction"],
+        row["job_size"],
+    )
+
+
+def _has_money(row: dict) -> bool:
+    return row["cost_of_delay_per_week"] is not None and row["duration_weeks"] is not None
+
+
+def _job(row: dict, unit: str) -> Job:
+    if unit == MONEY:
+        return Job(row["id"], row["cost_of_delay_per_week"], row["duration_weeks"], row["created_at"])
+    cod = cost_of_delay(row["user_business_value"], row["time_criticality"], row["risk_reduction"])
+    return Job(row["id"], Decimal(cod), Decimal(row["job_size"]), row["created_at"])
+
+
+def _named(row: dict) -> str:
+    return f"{row['id']} '{row['title']}'"
+
+
+def art_points_per_iteration(*, art_id: int) -> Decimal | None:
+    """The ART's throughput: its teams' velocities summed (story points per iteration)."""
+    total = Team.objects.filter(art_id=art_id).aggregate(total=Sum("velocity"))["total"]
+    return Decimal(total) if total else None
+
+
+def _open_features(art_id: int) -> list[dict]:
+    return list(
+        Feature.objects.filter(art_id=art_id)
+        .exclude(status=Feature.Status.DONE)
+        .order_by("id")
+        .values(*FEATURE_FIELDS)
+    )
+
+
+def _sequence_rows(art: Art, sequence: Sequence[int]) -> list[dict]:
+    if not sequence:
+        raise TradeoffInputError("sequence", "Give at least one feature id in the proposed order.")
+    repeated = sorted(i for i, count in Counter(sequence).items() if count > 1)
+    if repeated:
+        raise TradeoffInputError("sequence", f"Each feature may appear once; repeated: {_ids(repeated)}.")
+    rows = {row["id"]: row for row in Feature.objects.filter(pk__in=sequence).values(*FEATURE_FIELDS)}
+    elsewhere = sorted(i for i in rows if rows[i]["art_id"] != art.pk)
+    unknown = sorted(set(sequence) - set(rows))
+    if unknown:
+        raise TradeoffInputError("sequence", f"Unknown feature ids: {_ids(unknown)}.")
+    if elsewhere:
+        raise TradeoffInputError(
+            "sequence", f"Features of another ART cannot be compared in {art.name}: {_ids(elsewhere)}."
+        )
+    done = [rows[i] for i in sequence if rows[i]["status"] == Feature.Status.DONE]
+    if done:
+        names = ", ".join(_named(row) for row in done)
+        raise TradeoffInputError("sequence", f"Done features have left the backlog: {names}.")
+    return [rows[i] for i in sequence]
+
+
+def _ids(ids: Sequence[int]) -> str:
+    return ", ".join(str(i) for i in ids)
+
+
+def _unit_for(rows: list[dict], unit: str | None, field: str) -> str:
+    if unit == MONEY or (unit is None and all(_has_money(row) for row in rows)):
+        missing = [_named(row) for row in rows if not _has_money(row)]
+        if missing:
+            raise TradeoffInputError(
+                "unit",
+                "The money view needs cost_of_delay_per_week and duration_weeks on every compared "
+                f"feature; missing on {', '.join(missing)}.",
+            )
+        return MONEY
+    unscored = [_named(row) for row in rows if not _is_scored(row)]
+    if unscored:
+        raise TradeoffInputError(
+            field,
+            "Features need all four WSJF inputs (UBV, TC, RR|OE, Job Size) to be compared; "
+            f"not scored: {', '.join(unscored)}.",
+        )
+    return RELATIVE
+
+
+def _backlog_for_move(art: Art, move: int, before: int, unit: str | None) -> tuple[list[dict], str]:
+    if move == before:
+        raise TradeoffInputError("before", "move and before must be two different features.")
+    rows = _open_features(art.pk)
+    by_id = {row["id"]: row for row in rows}
+    for field, feature_id in (("move", move), ("before", before)):
+        if feature_id not in by_id:
+            raise TradeoffInputError(field, _not_in_backlog(art, feature_id))
+    if unit is None:
+        unit = MONEY if all(_has_money(row) for row in rows) else RELATIVE
+    if unit == RELATIVE:
+        for field, feature_id in (("move", move), ("before", before)):
+            if not _is_scored(by_id[feature_id]):
+                raise TradeoffInputError(
+                    field, f"Feature {_named(by_id[feature_id])} is not scored, so it has no WSJF rank yet."
+                )
+        rows = [row for row in rows if _is_scored(row)]
+    else:
+        _unit_for(rows, MONEY, "move")
+    return rows, unit
+
+
+def _not_in_backlog(art: Art, feature_id: int) -> str:
+    row = Feature.objects.filter(pk=feature_id).values("art_id", "status", "title").first()
+    if row is None:
+        return f"Unknown feature id: {feature_id}."
+    if row["art_id"] != art.pk:
+        return f"Feature {feature_id} belongs to another ART, not {art.name}."
+    return f"Feature {feature_id} '{row['title']}' is done and has left the backlog."
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Turns story points into iterations and weeks at the ART's throughput."""
+
+    points_per_iteration: Decimal
+    weeks_per_iteration: Decimal = WEEKS_PER_ITERATION
+
+    def weeks(self, points: Decimal) -> Decimal:
+        return (points / self.points_per_iteration * self.weeks_per_iteration).quantize(
+            ONE_PLACE, rounding=ROUND_HALF_UP
+        )
+
+    def iterations(self, points: Decimal) -> Decimal:
+        return (points / self.points_per_iteration).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def tradeoff_evaluate(
+    *,
+    art: Art,
+    sequence: Sequence[int] | None = None,
+    move: int | None = None,
+    before: int | None = None,
+    unit: str | None = None,
+) -> dict[str, Any]:
+    """Answer "what if?" against the WSJF order, as JSON-ready data (decimal strings).
+
+    Either `sequence` (exactly these features, in this order) or `move` + `before` (applied
+    to the ART's open backlog). Raises TradeoffInputError naming the bad input.
+    """
+    if sequence is not None:
+        rows = _sequence_rows(art, sequence)
+        unit = _unit_for(rows, unit, "sequence")
+        jobs = [_job(row, unit) for row in rows]
+        proposed = [row["id"] for row in rows]
+        question: dict[str, Any] = {"sequence": proposed}
+    else:
+        rows, unit = _backlog_for_move(art, move, before, unit)
+        jobs = [_job(row, unit) for row in rows]
+        best = [job.id for job in delay_cost.best_order(jobs, unit)]
+        proposed = delay_cost.move_before(best, move, before)
+        question = {"move": move, "before": before}
+    comparison = delay_cost.compare(jobs, proposed, unit)
+    calendar = _calendar(art, rows, unit)
+    return tradeoff_json(comparison, rows, question, calendar)
+
+
+def _calendar(art: Art, rows: list[dict], unit: str) -> Calendar | None:
+    if unit == MONEY or any(row["estimate_points"] is None for row in rows):
+        return None
+    points = art_points_per_iteration(art_id=art.pk)
+    return Calendar(points) if points else None
+
+
+def tradeoff_json(
+    comparison: delay_cost.Comparison, rows: list[dict], question: dict, calendar: Calendar | None
+) -> dict[str, Any]:
+    by_id = {row["id"]: row for row in rows}
+    jobs = {job.id: job for job in comparison.proposed_order}
+    points_finish: tuple[dict, dict] | None = None
+    if calendar is not None:
+        points = [Job(i, Decimal(0), by_id[i]["estimate_points"], by_id[i]["created_at"]) for i in by_id]
+        points_by_id = {job.id: job for job in points}
+        points_finish = (
+            delay_cost.finish_times([points_by_id[job.id] for job in comparison.wsjf_order]),
+            delay_cost.finish_times([points_by_id[job.id] for job in comparison.proposed_order]),
+        )
+    features = []
+    for shift in comparison.shifts:
+        feature = {
+            "id": shift.id,
+            "title": by_id[shift.id]["title"],
+            "rate": decimal_text(jobs[shift.id].rate),
+            "duration": decimal_text(jobs[shift.id].duration),
+            "wsjf_position": shift.wsjf_position,
+            "proposed_position": shift.proposed_position,
+            "wsjf_finish": decimal_text(shift.wsjf_finish),
+            "proposed_finish": decimal_text(shift.proposed_finish),
+            "delay": decimal_text(shift.delay),
+        }
+        if points_finish is not None:
+            delay_points = points_finish[1][shift.id] - points_finish[0][shift.id]
+            feature["delay_iterations"] = decimal_text(calendar.iterations(delay_points))
+            feature["delay_weeks"] = decimal_text(calendar.weeks(delay_points))
+        features.append(feature)
+    result = {
+        "unit": comparison.unit,
+        "wsjf_order": [job.id for job in comparison.wsjf_order],
+        "proposed_order": [job.id for job in comparison.proposed_order],
+        "wsjf_delay_cost": decimal_text(comparison.wsjf_delay_cost),
+        "proposed_delay_cost": decimal_text(comparison.proposed_delay_cost),
+        "extra_delay_cost": decimal_text(comparison.extra_delay_cost),
+        "time_unit": "weeks" if comparison.unit == MONEY else "job-size units",
+        "calendar": None
+        if calendar is None
+        else {
+            "points_per_iteration": decimal_text(calendar.points_per_iteration),
+            "weeks_per_iteration": decimal_text(calendar.weeks_per_iteration),
+        },
+        "question": question,
+        "features": features,
+    }
+    result["summary"] = tradeoff_summary(result)
+    return result
+
+
+def _span(values: list[Decimal], unit: str) -> str:
+    low, high = min(values), max(values)
+    if low == high:
+        return f"{decimal_text(low)} {unit}"
+    return f"{decimal_text(low)} to {decimal_text(high)} {unit}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def tradeoff_summary(result: dict[str, Any]) -> str:
+    """The answer in plain words, from the JSON of tradeoff_json."""
+    features = {feature["id"]: feature for feature in result["features"]}
+    best_name = "CD3 order" if result["unit"] == MONEY else "WSJF order"
+    if result["proposed_order"] == result["wsjf_order"]:
+        return f"This is the {best_name}: nothing moves and it costs nothing extra."
+    question = result["question"]
+    moved_id = question.get("move")
+    delayed = [f for f in features.values() if Decimal(f["delay"]) > 0 and f["id"] != moved_id]
+    if moved_id is not None:
+        moved, ahead_of = features[moved_id], features[question["before"]]
+        opening = f"Moving '{moved['title']}' ahead of '{ahead_of['title']}'"
+        if Decimal(moved["delay"]) > 0:
+            delayed.append(moved)
+    else:
+        opening = "The proposed order"
+    time_unit = result["time_unit"]
+    parts = []
+    if delayed:
+        delays = [Decimal(f["delay"]) for f in delayed]
+        text = f"delays {_plural(len(delayed), 'feature')} by {_span(delays, time_unit)}"
+        if result["calendar"] is not None:
+            weeks = [Decimal(f["delay_weeks"]) for f in delayed]
+            text += f" (about {_span(weeks, 'weeks')} at the ART's throughput)"
+        parts.append(text)
+    cost_unit = "in money" if result["unit"] == MONEY else "CoD × job-size units"
+    parts.append(f"costs {result['extra_delay_cost']} more {cost_unit} than the {best_name}")
+    return f"{opening} {' and '.join(parts)}."
+
+
+def value_curves(result: dict[str, Any]) -> tuple[list, list]:
+    """Value delivered over time for the best and the proposed order of a trade-off's JSON."""
+    by_id = {
+        f["id"]: Job(f["id"], Decimal(f["rate"]), Decimal(f["duration"]), None) for f in result["features"]
+    }
+    best = delay_cost.value_curve([by_id[i] for i in result["wsjf_order"]])
+    proposed = delay_cost.value_curve([by_id[i] for i in result["proposed_order"]])
+    return best, proposed
+
+
+def open_backlog(*, art_id: int) -> list[dict]:
+    """The ART's scored open features in WSJF order, for the what-if form's pickers."""
+    rows = [row for row in _open_features(art_id) if _is_scored(row)]
+    order = delay_cost.best_order([_job(row, RELATIVE) for row in rows], RELATIVE)
+    by_id = {row["id"]: row for row in rows}
+    return [
+        {**by_id[job.id], "position": position, "cost_of_delay": int(job.rate)}
+        for position, job in enumerate(order, start=1)
+    ]
+
+
+def active_pins(*, art_id: int) -> dict[int, Override]:
+    """Features pinned above their WSJF rank, by feature id (for the ranked backlog page)."""
+    pins = Override.objects.filter(art_id=art_id, removed_at__isnull=True).select_related(
+        "feature", "created_by"
+    )
+    return {pin.feature_id: pin for pin in pins}
+
+
+def overrides_ledger(*, art_id: int) -> QuerySet[Override]:
+    """Every override of the ART, newest first, removed ones included."""
+    return Override.objects.filter(art_id=art_id).select_related("feature", "created_by", "removed_by")
+
+
+def saved_tradeoffs(*, art_id: int) -> QuerySet[SavedTradeoff]:
+    return SavedTradeoff.objects.filter(art_id=art_id).select_related("created_by")
+
+
+def share_links(*, tradeoff_id: int) -> QuerySet[ShareLink]:
+    return ShareLink.objects.filter(tradeoff_id=tradeoff_id).select_related("created_by")
+
+
+def cd3_comparison(*, art_id: int) -> list[dict]:
+    """Open features with money data and WSJF inputs: CD3 rank next to WSJF rank.
+
+    Both ranks are taken within this same set, so a difference is a real disagreement
+    between the money view and the relative scores, not a side effect of other features.
+    """
+    rows = [row for row in _open_features(art_id) if _has_money(row) and _is_scored(row)]
+    by_id = {row["id"]: row for row in rows}
+    wsjf_rank = {
+        job.id: rank
+        for rank, job in enumerate(delay_cost.best_order([_job(r, RELATIVE) for r in rows], RELATIVE), 1)
+    }
+    cd3_order = delay_cost.best_order([_job(r, MONEY) for r in rows], MONEY)
+    return [
+        {
+            **by_id[job.id],
+            "cd3_rank": rank,
+            "wsjf_rank": wsjf_rank[job.id],
+            "cd3": (job.rate / job.duration).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+            "rank_difference": wsjf_rank[job.id] - rank,
+        }
+        for rank, job in enumerate(cd3_order, start=1)
+    ]
+
+
+def pin_effect(*, art: Art, feature_id: int, position: int) -> dict[str, Any]:
+    """What pinning a feature at `position` does to the WSJF order of the ART's backlog.
+
+    Raises TradeoffInputError when the feature is not in the ranked backlog or the position
+    is not above its WSJF rank.
+    """
+    rows = [row for row in _open_features(art.pk) if _is_scored(row)]
+    by_id = {row["id"]: row for row in rows}
+    if feature_id not in by_id:
+        if Feature.objects.filter(pk=feature_id, art=art).exclude(status=Feature.Status.DONE).exists():
+            message = f"Feature {feature_id} is not scored, so it has no WSJF rank to pin above."
+        else:
+            message = _not_in_backlog(art, feature_id)
+        raise TradeoffInputError("feature", message)
+    jobs = [_job(row, RELATIVE) for row in rows]
+    best = [job.id for job in delay_cost.best_order(jobs, RELATIVE)]
+    wsjf_rank = best.index(feature_id) + 1
+    if not 1 <= position < wsjf_rank:
+        allowed = "nothing: it is already first" if wsjf_rank == 1 else f"1 to {wsjf_rank - 1}"
+        raise TradeoffInputError(
+            "position",
+            f"'{by_id[feature_id]['title']}' ranks {wsjf_rank} by WSJF; a pin must put it higher "
+            f"(position {allowed}).",
+        )
+    comparison = delay_cost.compare(jobs, delay_cost.pin_to(best, feature_id, position), RELATIVE)
+    displaced = best[position - 1 : wsjf_rank - 1]
+    return {
+        "wsjf_rank": wsjf_rank,
+        "unit": RELATIVE,
+        "displaced": [{"id": i, "title": by_id[i]["title"]} for i in displaced],
+        "extra_delay_cost": comparison.extra_delay_cost,
+    }
