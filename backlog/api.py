@@ -126,7 +126,9 @@ class EpicSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class FeatureRequestSerializer(serializers.ModelSerializer):
+class RequestedFeatureSerializer(serializers.ModelSerializer):
+    # Not "FeatureRequestSerializer": its schema component would clash with the request
+    # (input) component of FeatureSerializer, which drf-spectacular names FeatureRequest.
     class Meta:
         model = FeatureRequest
         fields = ["feature", "note"]
@@ -134,7 +136,7 @@ class FeatureRequestSerializer(serializers.ModelSerializer):
 
 class StakeholderSerializer(serializers.ModelSerializer):
     art = VisibleRelatedField(queryset=Art.objects.all())
-    requests = FeatureRequestSerializer(many=True, read_only=True)
+    requests = RequestedFeatureSerializer(many=True, read_only=True)
 
     class Meta:
         model = Stakeholder

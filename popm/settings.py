@@ -177,6 +177,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The four WSJF inputs share one scale: one enum in the schema, not one per field.
+    "ENUM_NAME_OVERRIDES": {"WsjfScaleEnum": [(value, value) for value in (1, 2, 3, 5, 8, 13, 20)]},
 }
 
 # Celery: with no REDIS_URL (the local default) tasks run in-process, right after the
