@@ -1,0 +1,105 @@
+"""A POPM and a stakeholder in real Chromium, against a live server, PostgreSQL and a Celery worker."""
+
+import pytest
+
+from backlog.models import FeatureRequest, Stakeholder
+from scoring.models import ScoringRun
+from scoring.services import scoring_run_execute
+from tests.browser.conftest import screenshot
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def ranked_rail(rail):
+    team = TeamFactory(art=rail, name="Checkout Crew")
+    ProgramIncrementFactory(art=rail, name="PI 26.4")
+    FeatureFactory(
+        art=rail, title="Checkout retry", team=team, user_business_value=13, job_size=2, estimate_points=8
+    )
+    FeatureFactory(
+        art=rail, title="SSO for partners", team=team, user_business_value=8, job_size=5, estimate_points=13
+    )
+    FeatureFactory(
+        art=rail,
+        title="Upgrade PostgreSQL",
+        kind="enabler",
+        user_business_value=1,
+        time_criticality=1,
+        job_size=1,
+    )
+    FeatureFactory(art=rail, title="Spike: passkeys", kind="exploration", job_size=8)
+    scoring_run_execute(run_id=ScoringRun.objects.create(art=rail, trigger="manual").pk)
+    return rail
+
+
+def rank_cell(page, title: str) -> str:
+    return page.locator("tr", has_text=title).locator("td.rank .rank-n").inner_text()
+
+
+def test_popm_changes_job_size_inline_and_sees_the_rank_change(
+    browser_page, scoring_worker, alice, ranked_rail
+):
+    page = browser_page(alice)
+    assert page.url.endswith(f"/arts/{ranked_rail.pk}/backlog/")
+    assert rank_cell(page, "SSO for partners") == "3"
+    screenshot(page, "backlog-popm")
+    page.locator("tr", has_text="SSO for partners").locator("select[name=job_size]").select_option("1")
+    page.locator("tr", has_text="SSO for partners").locator("td.strong", has_text="11.00").wait_for()
+    page.locator("tr.moved", has_text="SSO for partners").wait_for(timeout=20_000)
+    assert rank_cell(page, "SSO for partners") == "1"
+    assert "3 → 1" in page.locator("tr", has_text="SSO for partners").locator(".move").inner_text()
+    screenshot(page, "backlog-after-inline-edit")
+
+
+def test_a_stale_inline_edit_from_a_second_browser_is_refused(browser_page, alice, ranked_rail):
+    first, second = browser_page(alice), browser_page(alice)
+    first.locator("tr", has_text="Checkout retry").locator("select[name=time_criticality]").select_option("8")
+    first.locator("tr.saved", has_text="Checkout retry").wait_for()
+    second.locator("tr", has_text="Checkout retry").locator("select[name=job_size]").select_option("13")
+    alert = second.locator("tr", has_text="Checkout retry").get_by_role("alert")
+    alert.wait_for()
+    assert "your change was not saved" in alert.inner_text()
+    assert "Time Criticality is now 8 (was 2)" in alert.inner_text()
+    assert (
+        second.locator("tr", has_text="Checkout retry").locator("select[name=job_size]").input_value() == "2"
+    )
+    screenshot(second, "backlog-stale-edit-refused")
+
+
+def test_stakeholder_reads_the_backlog_but_cannot_edit(browser_page, carol, ranked_rail):
+    stakeholder = Stakeholder.objects.get(user=carol)
+    FeatureRequest.objects.create(
+        stakeholder=stakeholder,
+        feature=ranked_rail.features.get(title="SSO for partners"),
+        note="Partners ask every week",
+    )
+    page = browser_page(carol)
+    assert page.url.endswith("/my-requests/")
+    assert "Ranked 3 of 4" in page.content()
+    screenshot(page, "my-requests")
+    page.goto(f"/arts/{ranked_rail.pk}/backlog/")
+    assert page.locator("select.score").count() == 0
+    assert page.locator("tr", has_text="Checkout retry").count() == 1
+    status = page.request.post(
+        f"/features/{ranked_rail.features.first().pk}/score/", form={"version": "1", "job_size": "1"}
+    )
+    assert status.status in (403,)
+
+
+def test_value_effort_chart_and_feature_page_render(browser_page, alice, ranked_rail):
+    page = browser_page(alice)
+    page.goto(f"/arts/{ranked_rail.pk}/value-effort/")
+    assert page.locator("svg.value-effort circle").count() == 4
+    screenshot(page, "value-effort-chart")
+    page.locator("svg.value-effort a").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Why it ranks where it does").is_visible()
+    screenshot(page, "feature-page")
+
+
+def test_backlog_is_usable_on_a_phone(browser_page, alice, ranked_rail):
+    page = browser_page(alice, width=390, height=844)
+    assert page.locator("table.backlog").is_visible()
+    screenshot(page, "backlog-phone")
