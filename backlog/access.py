@@ -4,6 +4,7 @@ Visibility is enforced by filtering querysets (an ART a user cannot see does not
 them: 404), editing by checking the editable set (a visible but not editable ART: 403).
 """
 
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
@@ -57,3 +58,17 @@ def art_ids_editable_by(user: User) -> set[int]:
 
 def user_can_edit_art(user: User, art_id: int) -> bool:
     return art_id in art_ids_editable_by(user)
+
+
+class StaffAreAdminsBackend(ModelBackend):
+    """Admin = staff, at every door: a staff account may use all of Django admin too.
+
+    Without this a staff user could run a train over the API but met "You don't have
+    permission to view or edit anything" in admin unless someone also ticked permissions.
+    """
+
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
+        return user_is_admin(user_obj) or super().has_perm(user_obj, perm, obj)
+
+    def has_module_perms(self, user_obj, app_label: str) -> bool:
+        return user_is_admin(user_obj) or super().has_module_perms(user_obj, app_label)

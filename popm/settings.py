@@ -114,6 +114,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Admin = staff (DOMAIN.md): staff accounts get every Django admin permission.
+AUTHENTICATION_BACKENDS = ["backlog.access.StaffAreAdminsBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
