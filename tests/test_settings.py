@@ -1,0 +1,95 @@
+"""popm/settings.py read from the environment: safe local defaults, a production that refuses
+to start misconfigured. Each case starts Django in a fresh process with only the given
+variables set, as a deployment would."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+GOOD_SECRET = "k3Jv9-q0Zr7_mXb2Lw8sYt4Hn6Pd1Fc5Ge0Ua7Ri3Oe9"  # 45 varied characters
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": GOOD_SECRET,
+    "DATABASE_URL": "postgres://popm:secret@db.internal:5432/popm",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "DJANGO_ALLOWED_HOSTS": "popm.example.com",
+}
+SHOW_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, "
+    "s.CELERY_BROKER_URL)"
+)
+
+
+def django_start(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", SHOW_SETTINGS],
+        cwd=BASE_DIR,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "popm.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def without(name: str) -> dict[str, str]:
+    return {key: value for key, value in PRODUCTION.items() if key != name}
+
+
+def test_a_correct_production_environment_starts_with_debug_off():
+    started = django_start(PRODUCTION)
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split("[")[0] == "False "
+    assert (
+        "['popm.example.com'] django.db.backends.postgresql False redis://redis.internal:6379/0"
+        in started.stdout
+    )
+
+
+def test_with_no_variables_it_runs_locally_on_sqlite_with_in_process_tasks():
+    started = django_start({})
+    assert started.returncode == 0, started.stderr
+    assert (
+        started.stdout.strip() == "True ['127.0.0.1', 'localhost'] django.db.backends.sqlite3 True memory://"
+    )
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({**PRODUCTION, "DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off in production"),
+        (without("DJANGO_SECRET_KEY"), "DJANGO_SECRET_KEY must be set to 40+ random characters"),
+        (
+            {**PRODUCTION, "DJANGO_SECRET_KEY": "insecure-local-only-key-do-not-use-in-production"},
+            "DJANGO_SECRET_KEY must be set to 40+ random characters",
+        ),
+        (
+            {**PRODUCTION, "DJANGO_SECRET_KEY": "short-secret"},
+            "DJANGO_SECRET_KEY must be set to 40+ random characters",
+        ),
+        (without("DATABASE_URL"), "DATABASE_URL must be set in production"),
+        (without("REDIS_URL"), "REDIS_URL must be set in production"),
+        (without("DJANGO_ALLOWED_HOSTS"), "DJANGO_ALLOWED_HOSTS must be set in production"),
+        ({**PRODUCTION, "DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG must be true or false, not 'maybe'"),
+        ({**PRODUCTION, "DJANGO_ENV": "prod"}, "DJANGO_ENV must be local, test or production"),
+    ],
+    ids=[
+        "debug-on",
+        "no-secret",
+        "default-secret",
+        "short-secret",
+        "no-database",
+        "no-redis",
+        "no-hosts",
+        "debug-unreadable",
+        "unknown-env",
+    ],
+)
+def test_a_misconfigured_production_refuses_to_start_and_says_why(env, message):
+    started = django_start(env)
+    assert started.returncode != 0
+    assert f"ImproperlyConfigured: {message}" in started.stderr
+    assert started.stdout == ""
