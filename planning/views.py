@@ -1,7 +1,125 @@
+"""The capacity allocation page of a PI. Thin views: permission, form, one service call."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from backlog.access import arts_visible_to, user_can_edit_art
+from backlog.models import Art, ProgramIncrement
+from planning import services
+from planning.capacity import MODES, STRICT
+from planning.forms import AllocationForm, CommitForm, TeamCapacityForm
+from planning.models import PlanCommit
+from planning.page import capacity_page_build
+from planning.selectors import pi_for_planning, pi_plan, pi_team_capacities
+
+
+def _art_visible(request: HttpRequest, art_id: int) -> Art:
+    art = arts_visible_to(request.user).filter(pk=art_id).first()
+    if art is None:
+        raise Http404("No such ART.")
+    return art
+
+
+def _pi_visible(request: HttpRequest, art_id: int, pi_id: int) -> ProgramIncrement:
+    art = _art_visible(request, art_id)
+    pi = ProgramIncrement.objects.filter(pk=pi_id, art=art).first()
+    if pi is None:
+        raise Http404("No such PI.")
+    pi.art = art
+    return pi
+
+
+def _pi_editable(request: HttpRequest, art_id: int, pi_id: int) -> ProgramIncrement:
+    pi = _pi_visible(request, art_id, pi_id)
+    if not user_can_edit_art(request.user, pi.art_id):
+        raise PermissionDenied("Only a POPM of this ART may change its capacity plan.")
+    return pi
+
+
+def _mode(request: HttpRequest) -> str:
+    mode = request.GET.get("mode") or request.POST.get("mode") or STRICT
+    return mode if mode in MODES else STRICT
+
+
+def _page_url(pi: ProgramIncrement, mode: str) -> str:
+    url = reverse("pi_capacity", args=[pi.art_id, pi.pk])
+    return url if mode == STRICT else f"{url}?mode={mode}"
+
+
+def _render(request: HttpRequest, pi: ProgramIncrement, *, status: int = 200, **forms) -> HttpResponse:
+    state = pi_plan(pi=pi, mode=_mode(request))
+    context = {
+        "art": pi.art,
+        "nav": "capacity",
+        "pi": pi,
+        "pis": ProgramIncrement.objects.filter(art_id=pi.art_id).order_by("start_date"),
+        "page": capacity_page_build(state),
+        "mode": state.plan.mode,
+        "can_edit": user_can_edit_art(request.user, pi.art_id),
+        "commits": PlanCommit.objects.filter(pi=pi).select_related("committed_by")[:5],
+        "allocation_form": forms.get("allocation_form") or AllocationForm(initial=state.shares),
+        "capacity_form": forms.get("capacity_form") or TeamCapacityForm(teams=state.teams),
+    }
+    return render(request, "planning/capacity.html", context, status=status)
 
 
 @login_required
 def capacity_page_current(request: HttpRequest, art_id: int) -> HttpResponse:
-    return HttpResponse("Capacity planning is coming soon.")
+    """The plan of the PI running now, else the next one; an empty page if the ART has none."""
+    art = _art_visible(request, art_id)
+    pi = pi_for_planning(art_id=art.pk, today=timezone.localdate())
+    if pi is None:
+        return render(request, "planning/no_pi.html", {"art": art, "nav": "capacity"})
+    return redirect("pi_capacity", art_id=art.pk, pi_id=pi.pk)
+
+
+@login_required
+def capacity_page(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
+    return _render(request, _pi_visible(request, art_id, pi_id))
+
+
+@login_required
+@require_POST
+def allocation_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
+    pi = _pi_editable(request, art_id, pi_id)
+    form = AllocationForm(request.POST)
+    if not form.is_valid():
+        return _render(request, pi, status=400, allocation_form=form)
+    services.allocation_set(pi=pi, shares=form.cleaned_data, acting_user=request.user)
+    shares = "/".join(str(form.cleaned_data[kind]) for kind in ("business", "enabler", "exploration"))
+    messages.success(request, f"Allocation of {pi.name} set to {shares}.")
+    return redirect(_page_url(pi, _mode(request)))
+
+
+@login_required
+@require_POST
+def team_capacity_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
+    pi = _pi_editable(request, art_id, pi_id)
+    form = TeamCapacityForm(request.POST, teams=pi_team_capacities(pi=pi))
+    if not form.is_valid():
+        return _render(request, pi, status=400, capacity_form=form)
+    services.team_capacities_set(pi=pi, changes=form.changes(), acting_user=request.user)
+    messages.success(request, f"Team capacities of {pi.name} saved.")
+    return redirect(_page_url(pi, _mode(request)))
+
+
+@login_required
+@require_POST
+def plan_commit(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
+    pi = _pi_editable(request, art_id, pi_id)
+    form = CommitForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("mode: use one of strict, fill.")
+    commit = services.plan_commit(pi=pi, mode=form.cleaned_data["mode"], acting_user=request.user)
+    messages.success(
+        request,
+        f"Plan committed ({commit.mode}): {len(commit.committed)} features committed, "
+        f"{len(commit.assigned)} moved into {pi.name}, {len(commit.left)} left the plan.",
+    )
+    return redirect(_page_url(pi, commit.mode))

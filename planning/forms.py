@@ -1,0 +1,73 @@
+"""Forms of the capacity page. Rules live in planning.capacity and planning.services."""
+
+from decimal import Decimal
+
+from django import forms
+
+from planning.capacity import MODES, AllocationError, points_text, shares_check
+from planning.selectors import TeamCapacityRow
+from planning.services import TeamCapacityChange
+
+SHARE_MESSAGE = "Give a whole percent from 0 to 100."
+
+
+def _share(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        error_messages={"invalid": SHARE_MESSAGE, "min_value": SHARE_MESSAGE, "max_value": SHARE_MESSAGE},
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"}),
+    )
+
+
+class AllocationForm(forms.Form):
+    business = _share("Business %")
+    enabler = _share("Enabler %")
+    exploration = _share("Exploration %")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors:
+            try:
+                shares_check(data)
+            except AllocationError as error:
+                raise forms.ValidationError(str(error)) from error
+        return data
+
+
+class TeamCapacityForm(forms.Form):
+    """One capacity and note per team; a team left at its default with no note has no override."""
+
+    def __init__(self, *args, teams: list[TeamCapacityRow], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teams = teams
+        for team in teams:
+            self.fields[f"capacity_{team.team_id}"] = forms.DecimalField(
+                label=f"{team.name} capacity",
+                min_value=Decimal(0),
+                max_digits=8,
+                decimal_places=1,
+                initial=points_text(team.capacity_points),
+                error_messages={"min_value": "Capacity must be 0 or more story points."},
+                widget=forms.NumberInput(attrs={"min": 0, "step": "0.5", "inputmode": "decimal"}),
+            )
+            self.fields[f"note_{team.team_id}"] = forms.CharField(
+                label=f"{team.name} note", required=False, max_length=300, initial=team.note
+            )
+
+    def rows(self) -> list[tuple[TeamCapacityRow, forms.BoundField, forms.BoundField]]:
+        return [(team, self[f"capacity_{team.team_id}"], self[f"note_{team.team_id}"]) for team in self.teams]
+
+    def changes(self) -> list[TeamCapacityChange]:
+        changes = []
+        for team in self.teams:
+            points = self.cleaned_data[f"capacity_{team.team_id}"]
+            note = self.cleaned_data[f"note_{team.team_id}"].strip()
+            at_default = points == team.default_points and not note
+            changes.append(TeamCapacityChange(team.team_id, None if at_default else points, note))
+        return changes
+
+
+class CommitForm(forms.Form):
+    mode = forms.ChoiceField(choices=[(mode, mode) for mode in MODES])
