@@ -109,12 +109,17 @@ class Comparison:
         return [shift for shift in self.shifts if shift.delay < 0]
 
 
-def compare(jobs: Sequence[Job], proposed_ids: Sequence[int], unit: str) -> Comparison:
-    """The proposed order of exactly these jobs against the best (WSJF or CD3) order."""
+def compare(
+    jobs: Sequence[Job], proposed_ids: Sequence[int], unit: str, *, best: Sequence[Job] | None = None
+) -> Comparison:
+    """The proposed order of exactly these jobs against the best (WSJF or CD3) order.
+
+    `best` may pass best_order(jobs, unit) when the caller has it already.
+    """
     by_id = {job.id: job for job in jobs}
-    if sorted(proposed_ids) != sorted(by_id) or len(set(proposed_ids)) != len(proposed_ids):
+    if len(proposed_ids) != len(by_id) or set(proposed_ids) != set(by_id):
         raise ValueError("the proposed order must hold each compared job exactly once")
-    best = best_order(jobs, unit)
+    best = list(best) if best is not None else best_order(jobs, unit)
     proposed = [by_id[job_id] for job_id in proposed_ids]
     best_finish, proposed_finish = finish_times(best), finish_times(proposed)
     best_position = {job.id: position for position, job in enumerate(best, start=1)}
@@ -143,9 +148,12 @@ def value_curve(order: Sequence[Job]) -> list[tuple[Decimal, Decimal]]:
 
 def decimal_text(value: Decimal) -> str:
     """A Decimal as plain text without trailing zeros or exponent: 310, 2.5, 1200.75."""
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    return format(value.normalize(), "f")
+    text = str(value)
+    if "E" in text:
+        text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def pin_to(order: Sequence[int], pinned: int, position: int) -> list[int]:

@@ -198,14 +198,15 @@ def tradeoff_evaluate(
         unit = _unit_for(rows, unit, "sequence")
         jobs = [_job(row, unit) for row in rows]
         proposed = [row["id"] for row in rows]
+        best = None
         question: dict[str, Any] = {"sequence": proposed}
     else:
         rows, unit = _backlog_for_move(art, move, before, unit)
         jobs = [_job(row, unit) for row in rows]
-        best = [job.id for job in delay_cost.best_order(jobs, unit)]
-        proposed = delay_cost.move_before(best, move, before)
+        best = delay_cost.best_order(jobs, unit)
+        proposed = delay_cost.move_before([job.id for job in best], move, before)
         question = {"move": move, "before": before}
-    comparison = delay_cost.compare(jobs, proposed, unit)
+    comparison = delay_cost.compare(jobs, proposed, unit, best=best)
     calendar = _calendar(art, rows, unit)
     return tradeoff_json(comparison, rows, question, calendar)
 
@@ -303,7 +304,10 @@ def tradeoff_summary(result: dict[str, Any]) -> str:
         text = f"delays {_plural(len(delayed), 'feature')} by {_span(delays, time_unit)}"
         if result["calendar"] is not None:
             weeks = [Decimal(f["delay_weeks"]) for f in delayed]
-            text += f" (about {_span(weeks, 'weeks')} at the ART's throughput)"
+            if max(weeks) > 0:
+                text += f" (about {_span(weeks, 'weeks')} at the ART's throughput)"
+            else:
+                text += " (under 0.1 weeks each at the ART's throughput)"
         parts.append(text)
     cost_unit = "in money" if result["unit"] == MONEY else "CoD × job-size units"
     parts.append(f"costs {result['extra_delay_cost']} more {cost_unit} than the {best_name}")

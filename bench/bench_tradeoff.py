@@ -1,0 +1,146 @@
+"""A trade-off over an ART of 1,000 features, on PostgreSQL.
+
+    .venv/bin/python bench/bench_tradeoff.py [--features 1000] [--repeat 60]
+
+Creates and drops its own database (popm_bench_trade). The ART is benchdb's: ~1,000
+features, ~850 of them open and scored. Measured in-process (no network), after a warm-up:
+- the pure math: compare() of the whole open backlog, one feature moved 400 places up;
+- tradeoff_evaluate(move, before): the same question with its database reads;
+- POST /api/arts/{id}/tradeoff/ {"move", "before"} through Django and DRF (token auth,
+  JSON rendering of ~850 feature rows), and {"sequence": [every open scored feature]};
+- GET of the what-if page answering the same question (form, table, SVG chart);
+- queries per trade-off request.
+Target (issue 5): a trade-off over an ART of 1,000 features in <= 50 ms.
+"""
+
+import argparse
+import json
+import statistics
+import time
+from decimal import Decimal
+
+from benchdb import art_create, database_create, database_drop, machine
+
+DATABASE = "popm_bench_trade"
+TARGET_MS = 50.0
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(label: str, function, repeat: int) -> dict:
+    for _ in range(max(5, repeat // 10)):
+        function()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "what": label,
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(percentile(times, 0.95), 2),
+        "max_ms": round(max(times), 2),
+        "runs": repeat,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--features", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=60)
+    args = parser.parse_args()
+    print(machine())
+    database_create(DATABASE)
+    try:
+        run(args.features, args.repeat)
+    finally:
+        database_drop(DATABASE)
+
+
+def run(size: int, repeat: int) -> None:
+    from django.contrib.auth.models import Group, User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+
+    from backlog.access import POPM_GROUP
+    from tradeoffs import delay_cost, selectors
+
+    art = art_create(name=f"ART of {size}", features=size)
+    user = User.objects.create_user("bench-popm")
+    user.groups.add(Group.objects.get_or_create(name=POPM_GROUP)[0])
+    art.popms.add(user)
+    token = Token.objects.create(user=user).key
+
+    backlog = selectors.open_backlog(art_id=art.pk)
+    move, before = backlog[min(500, len(backlog) - 1)]["id"], backlog[100]["id"]
+    jobs = [
+        delay_cost.Job(row["id"], Decimal(row["cost_of_delay"]), Decimal(row["job_size"]), row["created_at"])
+        for row in backlog
+    ]
+    best_ids = [job.id for job in delay_cost.best_order(jobs, delay_cost.RELATIVE)]
+    proposed = delay_cost.move_before(best_ids, move, before)
+    sequence = [row["id"] for row in reversed(backlog)]
+    print(f"ART: {size} features, {len(backlog)} open and scored; move rank 501 ahead of rank 101")
+
+    api = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
+    page = Client(HTTP_HOST="127.0.0.1")
+    page.force_login(user)
+    url = f"/api/arts/{art.pk}/tradeoff/"
+
+    def post(body: dict) -> dict:
+        response = api.post(url, json.dumps(body), content_type="application/json")
+        assert response.status_code == 200, response.content[:300]
+        return response
+
+    def whatif_page():
+        response = page.get(f"/arts/{art.pk}/tradeoffs/", {"mode": "move", "move": move, "before": before})
+        assert response.status_code == 200 and b"value-chart" in response.content
+
+    results = [
+        measure(
+            "pure math: compare() of the open backlog",
+            lambda: delay_cost.compare(jobs, proposed, "cod-jobsize"),
+            repeat,
+        ),
+        measure(
+            "tradeoff_evaluate(move, before) incl. DB reads",
+            lambda: selectors.tradeoff_evaluate(art=art, move=move, before=before),
+            repeat,
+        ),
+        measure(
+            'POST /api/arts/{id}/tradeoff/ {"move", "before"}',
+            lambda: post({"move": move, "before": before}),
+            repeat,
+        ),
+        measure(
+            f'POST /api/arts/{{id}}/tradeoff/ {{"sequence": [{len(sequence)} ids]}}',
+            lambda: post({"sequence": sequence}),
+            repeat,
+        ),
+        measure("GET what-if page (move X before Y, table, SVG chart)", whatif_page, max(10, repeat // 3)),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        body = post({"move": move, "before": before}).json()
+    print(f"answer: {body['summary']}")
+    print(f"queries per API trade-off request: {len(queries)}")
+    for result in results:
+        verdict = (
+            ""
+            if not result["what"].startswith("POST")
+            else (
+                "  (target <= 50 ms: met)" if result["p95_ms"] <= TARGET_MS else "  (target <= 50 ms: MISSED)"
+            )
+        )
+        print(
+            f"{result['what']:<62} p50 {result['p50_ms']:>7} ms  p95 {result['p95_ms']:>7} ms"
+            f"  max {result['max_ms']:>7} ms  ({result['runs']} runs){verdict}"
+        )
+
+
+if __name__ == "__main__":
+    main()
