@@ -28,6 +28,7 @@ FEATURE_EDITABLE_FIELDS = (
     "urgency_profile",
 )
 RANKING_FIELDS = (*Feature.SCORE_INPUTS, "status")
+RELATION_FIELDS = {"pi", "epic", "team"}
 
 
 class VersionConflict(Exception):
@@ -54,6 +55,12 @@ def feature_scores_fill(feature: Feature) -> None:
     feature.wsjf = (
         None if feature.cost_of_delay is None or size is None else wsjf(feature.cost_of_delay, size)
     )
+
+
+def _differs(feature: Feature, name: str, value: Any) -> bool:
+    if name in RELATION_FIELDS:  # compare ids: no query to load the related object
+        return getattr(feature, f"{name}_id") != (value.pk if value is not None else None)
+    return getattr(feature, name) != value
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
@@ -85,18 +92,24 @@ def feature_update(
     current = Feature.objects.select_for_update().get(pk=feature.pk)
     if expected_version is not None and expected_version != current.version:
         raise VersionConflict(current)
-    changed = [name for name, value in fields.items() if getattr(current, name) != value]
+    changed = [name for name, value in fields.items() if _differs(current, name, value)]
     if not changed:
         return current
     for name in changed:
         setattr(current, name, fields[name])
+    system_fields = ["cost_of_delay", "wsjf", "version", "updated_at"]
     if any(name in Feature.SCORE_INPUTS for name in changed):
         current.scored_at = timezone.now()
         current.scored_by = acting_user if getattr(acting_user, "pk", None) else None
+        system_fields += ["scored_at", "scored_by"]
     feature_scores_fill(current)
     current.version += 1
-    current.full_clean()
-    current.save()
+    # Validate what changed only: unchanged values were valid when stored, and every check
+    # constraint of the table is also a field validator, so no query per constraint is needed.
+    current.clean_fields(exclude=[f.name for f in Feature._meta.fields if f.name not in changed])
+    if RELATION_FIELDS.intersection(changed):
+        current.clean()
+    current.save(update_fields=[*changed, *system_fields])
     if any(name in RANKING_FIELDS for name in changed):
         _ranking_changed_after_commit(art_id=current.art_id, acting_user=acting_user)
     return current
