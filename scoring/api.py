@@ -1,5 +1,10 @@
 """GET /api/arts/{id}/backlog/: the ranked backlog, built for speed (values, no model objects)."""
 
+import json
+
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -10,7 +15,7 @@ from rest_framework.response import Response
 from backlog.access import arts_visible_to
 from backlog.models import Feature
 from scoring.selectors import BACKLOG_FIELDS, backlog_features
-from scoring.services import art_scores_current
+from scoring.services import scoring_runs_unsettled
 
 
 class BacklogFilters(serializers.Serializer):
@@ -56,6 +61,28 @@ def backlog_row_json(row: dict) -> dict:
         "updated_at": row["updated_at"].isoformat().replace("+00:00", "Z"),
         "version": row["version"],
     }
+
+
+def _utc_iso_sql(column: str) -> str:
+    """SQL giving what backlog_row_json gives: isoformat() in UTC with Z, microseconds if any."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (
+        f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || CASE WHEN date_trunc('second', {utc}) = {utc} THEN '' ELSE to_char({utc}, '.US') END"
+        " || 'Z'"
+    )
+
+
+_F = Feature._meta.db_table
+# The same row as backlog_row_json, keys in the same order, built by PostgreSQL as JSON text:
+# a page of 1000 rows then costs Python a string join instead of 1000 dicts to build and encode.
+BACKLOG_ROW_JSON_SQL = f"""(SELECT row_to_json(r)::text FROM (SELECT
+    {_F}.id, {_F}.rank, {_F}.title, {_F}.art_id AS art, {_F}.pi_id AS pi, {_F}.epic_id AS epic,
+    {_F}.team_id AS team, {_F}.kind, {_F}.status, {_F}.user_business_value, {_F}.time_criticality,
+    {_F}.risk_reduction, {_F}.job_size, {_F}.cost_of_delay, {_F}.wsjf::text AS wsjf,
+    {_F}.estimate_points::text AS estimate_points, {_F}.fixed_date,
+    {_utc_iso_sql(f"{_F}.created_at")} AS created_at, {_utc_iso_sql(f"{_F}.updated_at")} AS updated_at,
+    {_F}.version) AS r)"""
 
 
 class BacklogRow(serializers.Serializer):
@@ -104,15 +131,64 @@ class ArtBacklogApi(GenericAPIView):
         },
     )
     def get(self, request: Request, art_id: int) -> Response:
-        if not arts_visible_to(request.user).filter(pk=art_id).exists():
+        # Visibility and scores_current in one query: [] when the ART is not visible.
+        unsettled = list(
+            arts_visible_to(request.user)
+            .filter(pk=art_id)
+            .order_by()
+            .annotate(unsettled=Exists(scoring_runs_unsettled(art_id=OuterRef("pk"))))
+            .values_list("unsettled", flat=True)
+        )
+        if not unsettled:
             raise NotFound("No such ART.")
+        scores_current = not unsettled[0]
         filters = BacklogFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
         features = backlog_features(
             art_id=art_id, pi_id=params.get("pi"), kind=params.get("kind"), status=params.get("status")
-        ).values(*BACKLOG_FIELDS)
-        page = self.paginate_queryset(features)
+        )
+        if connection.vendor == "postgresql" and request.accepted_renderer.format == "json":
+            rows = self.paginate_queryset(
+                features.annotate(row_json=RawSQL(BACKLOG_ROW_JSON_SQL, [])).values_list(
+                    "row_json", flat=True
+                )
+            )
+            return self.page_json_response(rows, scores_current)
+        page = self.paginate_queryset(features.values(*BACKLOG_FIELDS))
         response = self.get_paginated_response([backlog_row_json(row) for row in page])
-        response.data["scores_current"] = art_scores_current(art_id=art_id)
+        response.data["scores_current"] = scores_current
         return response
+
+    def page_json_response(self, rows: list[str], scores_current: bool) -> "JsonTextResponse":
+        """The body get_paginated_response would render, with the rows spliced in as they are."""
+        links = {
+            "count": self.paginator.page.paginator.count,
+            "next": self.paginator.get_next_link(),
+            "previous": self.paginator.get_previous_link(),
+        }
+        head = json.dumps(links, separators=(",", ":"), ensure_ascii=False)[:-1]
+        return JsonTextResponse(
+            f'{head},"results":[{",".join(rows)}],"scores_current":{json.dumps(scores_current)}}}'
+        )
+
+
+class JsonTextResponse(Response):
+    """A DRF response whose JSON body is already written; .data parses it when someone asks."""
+
+    def __init__(self, body: str):
+        super().__init__()
+        self.body_text = body
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.body_text)
+
+    @data.setter
+    def data(self, value: None) -> None:
+        pass
+
+    @property
+    def rendered_content(self) -> bytes:
+        self["Content-Type"] = "application/json"
+        return self.body_text.encode()

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -199,11 +199,17 @@ def scoring_runs_request_all(*, trigger: str = ScoringRun.Trigger.SCHEDULE) -> i
     return count
 
 
-def art_scores_current(*, art_id: int) -> bool:
-    """False while a run for the ART is queued or running, or its newest attempt failed."""
+def scoring_runs_unsettled(*, art_id: int | OuterRef) -> QuerySet[ScoringRun]:
+    """The ART's runs that keep its scores from being current: queued, running, or failed
+    after the last run that finished. art_id may be an OuterRef, to ask inside another query."""
     runs = ScoringRun.objects.filter(art_id=art_id)
     last_done = runs.filter(status=ScoringRun.Status.DONE).order_by("-pk").values("pk")[:1]
     unsettled = Q(status__in=[ScoringRun.Status.PENDING, ScoringRun.Status.RUNNING]) | Q(
         status=ScoringRun.Status.FAILED, pk__gt=Coalesce(Subquery(last_done), 0)
     )
-    return not runs.filter(unsettled).exists()
+    return runs.filter(unsettled)
+
+
+def art_scores_current(*, art_id: int) -> bool:
+    """False while a run for the ART is queued or running, or its newest attempt failed."""
+    return not scoring_runs_unsettled(art_id=art_id).exists()

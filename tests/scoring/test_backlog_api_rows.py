@@ -1,0 +1,42 @@
+"""The ranked backlog API builds its rows in PostgreSQL for speed: they must equal the Python rows."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from backlog.models import Feature
+from scoring.api import backlog_row_json
+from scoring.models import ScoringRun
+from scoring.selectors import BACKLOG_FIELDS, backlog_features
+from scoring.services import scoring_run_execute
+from tests.factories import FeatureFactory, ProgramIncrementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_built_by_the_database_equal_the_python_rows_key_for_key(api, alice, rail):
+    pi = ProgramIncrementFactory(art=rail)
+    FeatureFactory(
+        art=rail,
+        title='Quote " back\\slash ünï 💡\nnew\u2028line',
+        pi=pi,
+        estimate_points="5",
+        fixed_date="2027-01-31",
+    )
+    FeatureFactory(art=rail, title="unscored", job_size=None, estimate_points=None)
+    whole_second = FeatureFactory(art=rail, title="created on a whole second")
+    Feature.objects.filter(pk=whole_second.pk).update(
+        created_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
+        updated_at=datetime(2025, 1, 2, 3, 4, 5, 10, tzinfo=UTC),
+    )
+    scoring_run_execute(run_id=ScoringRun.objects.create(art=rail, trigger=ScoringRun.Trigger.MANUAL).pk)
+
+    response = api(alice).get(f"/api/arts/{rail.pk}/backlog/")
+
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert list(body) == ["count", "next", "previous", "results", "scores_current"]
+    expected = [backlog_row_json(row) for row in backlog_features(art_id=rail.pk).values(*BACKLOG_FIELDS)]
+    assert [list(row.items()) for row in body["results"]] == [list(row.items()) for row in expected]
+    assert body["results"][0]["created_at"] == "2025-01-02T03:04:05Z"
+    assert body["results"][0]["updated_at"] == "2025-01-02T03:04:05.000010Z"
