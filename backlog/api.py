@@ -70,6 +70,46 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return queryset.filter(art__in=arts_visible_to(user))
 
 
+class InArtSerializer(serializers.ModelSerializer):
+    """Something that lives in one ART: created in an ART the user can see, never moved out.
+
+    Moving it would take it past the edit check (made on the ART it is in) into an ART the
+    user may not edit, and leave the old ART's features pointing at another ART's epic.
+    """
+
+    art = VisibleRelatedField(queryset=Art.objects.all())
+    # Fields that are unique within the ART: a clash is reported on the field, by name,
+    # instead of DRF's "The fields art, name must make a unique set."
+    unique_in_art: tuple[str, ...] = ()
+
+    def get_unique_together_validators(self) -> list:
+        return []
+
+    def validate_art(self, art: Art) -> Art:
+        if self.instance is not None and art.pk != self.instance.art_id:
+            name = self.Meta.model._meta.verbose_name
+            raise serializers.ValidationError(f"This {name} cannot move to another ART.")
+        return art
+
+    def validate(self, attrs: dict) -> dict:
+        art = attrs.get("art", getattr(self.instance, "art", None))
+        model = self.Meta.model
+        for field in self.unique_in_art:
+            value = attrs.get(field, getattr(self.instance, field, None))
+            if value is None or art is None:
+                continue
+            clash = model.objects.filter(art=art, **{field: value}).exclude(
+                pk=getattr(self.instance, "pk", None)
+            )
+            if clash.exists():
+                name = model._meta.verbose_name
+                article = "an" if name[0] in "aeiou" else "a"
+                shown = getattr(value, "username", value)
+                message = f'{art} already has {article} {name} with {field} "{shown}".'
+                raise serializers.ValidationError({field: message})
+        return attrs
+
+
 class ArtSerializer(serializers.ModelSerializer):
     class Meta:
         model = Art
@@ -77,22 +117,23 @@ class ArtSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class TeamSerializer(serializers.ModelSerializer):
-    art = VisibleRelatedField(queryset=Art.objects.all())
+class TeamSerializer(InArtSerializer):
+    unique_in_art = ("name",)
 
     class Meta:
         model = Team
         fields = ["id", "art", "name", "velocity"]
 
 
-class ProgramIncrementSerializer(serializers.ModelSerializer):
-    art = VisibleRelatedField(queryset=Art.objects.all())
+class ProgramIncrementSerializer(InArtSerializer):
+    unique_in_art = ("name",)
 
     class Meta:
         model = ProgramIncrement
         fields = ["id", "art", "name", "start_date", "end_date", "iterations"]
 
     def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
         if start and end and end <= start:
@@ -103,8 +144,8 @@ class ProgramIncrementSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class EpicSerializer(serializers.ModelSerializer):
-    art = VisibleRelatedField(queryset=Art.objects.all())
+class EpicSerializer(InArtSerializer):
+    unique_in_art = ("title",)
     user_business_value = ScaleField()
     time_criticality = ScaleField()
     risk_reduction = ScaleField()
@@ -134,8 +175,8 @@ class RequestedFeatureSerializer(serializers.ModelSerializer):
         fields = ["feature", "note"]
 
 
-class StakeholderSerializer(serializers.ModelSerializer):
-    art = VisibleRelatedField(queryset=Art.objects.all())
+class StakeholderSerializer(InArtSerializer):
+    unique_in_art = ("name", "user")
     requests = RequestedFeatureSerializer(many=True, read_only=True)
 
     class Meta:
@@ -143,8 +184,7 @@ class StakeholderSerializer(serializers.ModelSerializer):
         fields = ["id", "art", "name", "title", "user", "requests"]
 
 
-class FeatureSerializer(serializers.ModelSerializer):
-    art = VisibleRelatedField(queryset=Art.objects.all())
+class FeatureSerializer(InArtSerializer):
     pi = related_in_visible_arts(ProgramIncrement)
     epic = related_in_visible_arts(Epic)
     team = related_in_visible_arts(Team)
@@ -206,11 +246,6 @@ class FeatureSerializer(serializers.ModelSerializer):
                 "error_messages": {"min_value": "duration_weeks must be more than 0 weeks (at least 0.1)."},
             },
         }
-
-    def validate_art(self, art: Art) -> Art:
-        if self.instance is not None and art.pk != self.instance.art_id:
-            raise serializers.ValidationError("A feature cannot move to another ART.")
-        return art
 
 
 def django_errors_as_drf(error: DjangoValidationError) -> serializers.ValidationError:

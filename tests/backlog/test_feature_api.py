@@ -243,7 +243,7 @@ def test_a_pi_epic_or_team_of_another_art_is_refused(api, alice, rail, sea, feat
 def test_a_feature_cannot_move_to_another_art(api, admin_user, sea, feature):
     response = api(admin_user).patch(f"/api/features/{feature.pk}/", {"art": sea.pk}, format="json")
     assert response.status_code == 400
-    assert response.data["art"] == ["A feature cannot move to another ART."]
+    assert response.data["art"] == ["This feature cannot move to another ART."]
     assert feature_row(feature)["art_id"] == feature.art_id
 
 
