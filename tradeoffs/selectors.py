@@ -413,3 +413,26 @@ def pin_effect(*, art: Art, feature_id: int, position: int) -> dict[str, Any]:
         "displaced": [{"id": i, "title": by_id[i]["title"]} for i in displaced],
         "extra_delay_cost": comparison.extra_delay_cost,
     }
+
+
+def pins_effect_now(*, art_id: int) -> dict[str, Any]:
+    """The backlog order with every active pin applied, and what all the pins cost today.
+
+    {"order": [feature ids, pins applied], "pins": n, "extra_delay_cost": Decimal} in
+    CoD x job-size units against the WSJF order. Pins of features that are done or no
+    longer scored are left out.
+    """
+    rows = [row for row in _open_features(art_id) if _is_scored(row)]
+    jobs = [_job(row, RELATIVE) for row in rows]
+    best = delay_cost.best_order(jobs, RELATIVE)
+    positions = dict(
+        Override.objects.filter(art_id=art_id, removed_at__isnull=True).values_list("feature_id", "position")
+    )
+    order = delay_cost.apply_pins([job.id for job in best], positions)
+    comparison = delay_cost.compare(jobs, order, RELATIVE, best=best)
+    in_backlog = {job.id for job in jobs}
+    return {
+        "order": order,
+        "pins": sum(1 for feature_id in positions if feature_id in in_backlog),
+        "extra_delay_cost": comparison.extra_delay_cost,
+    }

@@ -190,7 +190,8 @@ def override_ledger_page(request: HttpRequest, art_id: int) -> HttpResponse:
             messages.success(request, f"Pinned “{pin.feature.title}” at rank {pin.position}.")
             return redirect("override_ledger", art_id=art.pk)
     ledger = selectors.overrides_ledger(art_id=art.pk)
-    return _page(request, "tradeoffs/ledger.html", art, form=form, ledger=ledger)
+    now = selectors.pins_effect_now(art_id=art.pk)
+    return _page(request, "tradeoffs/ledger.html", art, form=form, ledger=ledger, pins_now=now)
 
 
 def _pin_fields(form: OverrideForm) -> dict[str, Any]:

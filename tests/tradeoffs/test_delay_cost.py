@@ -109,10 +109,6 @@ def test_area_between_value_curves_is_the_extra_delay_cost():
     jobs = [job(1, 20, 1), job(2, 15, 5), job(3, 6, 2)]
     result = compare(jobs, [2, 3, 1], RELATIVE)
 
-    def area_under(curve):
-        # step line: horizontal segments between corners at the same height
-        return sum((t2 - t1) * v1 for (t1, v1), (t2, _v2) in zip(curve, curve[1:], strict=False))
-
     between = area_under(value_curve(result.wsjf_order)) - area_under(value_curve(result.proposed_order))
     assert between == result.extra_delay_cost
 
@@ -198,3 +194,16 @@ def test_apply_pins_places_each_pinned_feature_and_keeps_the_rest_in_order():
     assert apply_pins([1, 2, 3, 4, 5], {5: 1, 4: 2}) == [5, 4, 1, 2, 3]
     assert apply_pins([1, 2, 3, 4, 5], {5: 2, 4: 2}) == [1, 4, 5, 2, 3]
     assert apply_pins([1, 2, 3], {9: 1}) == [1, 2, 3]
+
+
+def area_under(curve) -> Decimal:
+    return sum(((t2 - t1) * v1 for (t1, v1), (t2, _v2) in zip(curve, curve[1:], strict=False)), Decimal(0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(money_jobs, st.data())
+def test_area_between_the_chart_lines_is_always_the_extra_cost(jobs, data):
+    proposed = data.draw(st.permutations([j.id for j in jobs]))
+    result = compare(jobs, proposed, MONEY)
+    between = area_under(value_curve(result.wsjf_order)) - area_under(value_curve(result.proposed_order))
+    assert between == result.extra_delay_cost

@@ -136,6 +136,7 @@ def test_ledger_page_lists_pins_and_lets_the_popm_pin_and_remove(client, alice, 
     assert response.status_code == 302
     page = client.get(f"/arts/{rail.pk}/overrides/").content.decode()
     assert "Board decision 12 Nov" in page and "3 → 1" in page and "435" in page and "A, B" in page
+    assert "Today the 1 active pin together costs 435 more" in page
     override = Override.objects.get()
     client.post(f"/arts/{rail.pk}/overrides/{override.pk}/remove/")
     assert "removed by alice" in client.get(f"/arts/{rail.pk}/overrides/").content.decode()
@@ -157,3 +158,15 @@ def test_stakeholder_reads_the_ledger_page_without_the_pin_form(client, carol, r
     page = client.get(f"/arts/{rail.pk}/overrides/").content.decode()
     assert "Every override" in page and "Pin a feature" not in page
     assert client.post(f"/arts/{rail.pk}/overrides/", {"reason": "x"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_pins_effect_now_applies_every_active_pin_and_sums_their_cost(api, alice, rail, backlog):
+    from tradeoffs.selectors import pins_effect_now
+
+    a, b, c = backlog
+    assert pins_effect_now(art_id=rail.pk) == {"order": [a.pk, b.pk, c.pk], "pins": 0, "extra_delay_cost": 0}
+    pin(api(alice), rail, feature=c.pk, position=1, reason="CEO")
+    now = pins_effect_now(art_id=rail.pk)
+    assert now["order"] == [c.pk, a.pk, b.pk]
+    assert (now["pins"], now["extra_delay_cost"]) == (1, 435)

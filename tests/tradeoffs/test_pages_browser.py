@@ -124,3 +124,16 @@ def test_ledger_and_cd3_pages(browser_page, alice, rail, rail_backlog):
     assert page.locator("table.cd3 tbody tr").count() == len(BACKLOG)
     assert page.get_by_test_id("disagreements").is_visible()
     screenshot(page, "tradeoffs-cd3-1280")
+
+
+def test_dragging_a_feature_onto_another_asks_what_if_it_went_before_it(
+    browser_page, carol, rail, rail_backlog
+):
+    page = browser_page(carol)
+    page.goto(f"/arts/{rail.pk}/tradeoffs/")
+    page.select_option("#id_unit", "cod-jobsize")
+    sso, retry = rail_backlog["SSO for partners"], rail_backlog["Checkout retry"]
+    page.drag_and_drop(f"[data-feature='{sso.pk}']", f"[data-feature='{retry.pk}']")
+    page.wait_for_url(f"**/arts/{rail.pk}/tradeoffs/?mode=move*")
+    summary = page.get_by_test_id("summary").inner_text()
+    assert summary.startswith("Moving 'SSO for partners' ahead of 'Checkout retry' delays 7 features")
