@@ -203,7 +203,13 @@ def scoring_runs_unsettled(*, art_id: int | OuterRef) -> QuerySet[ScoringRun]:
     """The ART's runs that keep its scores from being current: queued, running, or failed
     after the last run that finished. art_id may be an OuterRef, to ask inside another query."""
     runs = ScoringRun.objects.filter(art_id=art_id)
-    last_done = runs.filter(status=ScoringRun.Status.DONE).order_by("-pk").values("pk")[:1]
+    # The newest done run of the same ART as each run checked. Not runs.filter(...): inside
+    # this nested subquery an OuterRef art_id would point at the run, not at the ART.
+    last_done = (
+        ScoringRun.objects.filter(art_id=OuterRef("art_id"), status=ScoringRun.Status.DONE)
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
     unsettled = Q(status__in=[ScoringRun.Status.PENDING, ScoringRun.Status.RUNNING]) | Q(
         status=ScoringRun.Status.FAILED, pk__gt=Coalesce(Subquery(last_done), 0)
     )

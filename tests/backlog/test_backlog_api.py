@@ -170,3 +170,12 @@ def test_query_count_does_not_grow_with_the_backlog(api, alice, rail, url, djang
     with django_assert_num_queries(with_ten):
         response = client.get(url)
     assert len(response.json()["results"]) == 300
+
+
+def test_scores_are_not_current_after_a_failed_run_until_one_succeeds(api, alice, rail):
+    FeatureFactory(art=rail)
+    ScoringRun.objects.create(art=rail, trigger=ScoringRun.Trigger.MANUAL, status=ScoringRun.Status.FAILED)
+    client = api(alice)
+    assert backlog(client, rail)["scores_current"] is False
+    rank_now(rail)
+    assert backlog(client, rail)["scores_current"] is True

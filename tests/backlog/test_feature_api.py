@@ -268,3 +268,40 @@ def test_delete_removes_the_feature(api, alice, feature):
     assert response.status_code == 204
     assert not Feature.objects.filter(pk=feature.pk).exists()
     assert api(alice).get(f"/api/features/{feature.pk}/").status_code == 404
+
+
+def pending_runs(art) -> int:
+    return ScoringRun.objects.filter(art=art, status=ScoringRun.Status.PENDING).count()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"job_size": 1}, {"status": "done"}, {"user_business_value": None}],
+    ids=["input", "status", "input-cleared"],
+)
+def test_a_change_that_decides_the_rank_queues_a_scoring_run(
+    api, alice, rail, feature, change, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(alice).patch(f"/api/features/{feature.pk}/", change, format="json")
+    assert response.status_code == 200, response.data
+    assert pending_runs(rail) == 1
+
+
+def test_a_change_of_title_only_queues_no_run(api, alice, rail, feature, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        api(alice).patch(f"/api/features/{feature.pk}/", {"title": "Stored cards"}, format="json")
+    assert pending_runs(rail) == 0
+
+
+def test_creating_and_deleting_queue_a_scoring_run(
+    api, alice, rail, feature, django_capture_on_commit_callbacks
+):
+    client = api(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/api/features/", {"art": rail.pk, "title": "New", "job_size": 2}, format="json")
+    assert pending_runs(rail) == 1
+    ScoringRun.objects.filter(art=rail).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.delete(f"/api/features/{feature.pk}/")
+    assert pending_runs(rail) == 1
