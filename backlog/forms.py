@@ -48,6 +48,9 @@ class FeatureForm(forms.ModelForm):
             "job_size",
             "estimate_points",
             "fixed_date",
+            "cost_of_delay_per_week",
+            "duration_weeks",
+            "urgency_profile",
         ]
         widgets = {
             "fixed_date": forms.DateInput(attrs={"type": "date"}),
@@ -55,7 +58,12 @@ class FeatureForm(forms.ModelForm):
             "benefit_hypothesis": forms.Textarea(attrs={"rows": 2}),
             "acceptance_criteria": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"pi": "PI", "estimate_points": "Estimate (story points)"}
+        labels = {
+            "pi": "PI",
+            "estimate_points": "Estimate (story points)",
+            "cost_of_delay_per_week": "Cost of Delay per week (money)",
+            "duration_weeks": "Duration (weeks)",
+        }
 
     def __init__(self, *args, art_id: int, **kwargs):
         super().__init__(*args, **kwargs)

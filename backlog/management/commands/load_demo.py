@@ -327,6 +327,18 @@ class Command(BaseCommand):
         Stakeholder.objects.filter(art=art, name="Sam Rivera").update(user=User.objects.get(username="sam"))
         return logins
 
+    def add_money_view(self, features: list[Feature], rng: random.Random) -> None:
+        """CD3 data for some features, close to but not exactly their relative scores."""
+        for feature in features:
+            per_week = feature.cost_of_delay * rng.choice([600, 800, 1000, 1200, 1500])
+            feature.cost_of_delay_per_week = Decimal(per_week).quantize(Decimal("100"))
+            feature.duration_weeks = Decimal(feature.job_size) * Decimal(
+                rng.choice(["0.5", "0.8", "1", "1.2"])
+            )
+            feature.urgency_profile = "expedite" if feature.time_criticality >= 13 else "standard"
+        features[0].fixed_date = date(2027, 1, 29)
+        features[0].urgency_profile = "fixed_date"
+
     def load_art(self, art: Art) -> None:
         rng = random.Random(2026)
         teams = [Team.objects.create(art=art, name=name, velocity=velocity) for name, velocity in TEAMS]
@@ -365,6 +377,7 @@ class Command(BaseCommand):
         for field, feature in zip(Feature.SCORE_INPUTS, scored_features[1:5]):
             setattr(feature, field, 1)
             feature_scores_fill(feature)
+        self.add_money_view([f for f in features if f.is_scored and f.status != "done"][:16], rng)
         Feature.objects.bulk_create(features)
         by_title = {feature.title: feature for feature in Feature.objects.filter(art=art)}
         for name, title, requests in STAKEHOLDERS:
