@@ -7,4 +7,9 @@ def navigation(request: HttpRequest) -> dict:
     """ARTs for the switcher in the top bar (lazy: only queried on pages that show it)."""
     if not request.user.is_authenticated:
         return {}
-    return {"nav_arts": arts_visible_to(request.user).only("id", "name")}
+    user = request.user
+    return {
+        "nav_arts": arts_visible_to(user).only("id", "name"),
+        # Callables are evaluated by the template only where used.
+        "nav_has_requests": lambda: user.stakeholder_roles.exists(),
+    }
