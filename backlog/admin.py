@@ -6,7 +6,7 @@ scoring run exactly like one made in a page or over the API.
 
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from backlog import services
@@ -30,9 +30,12 @@ class ArtAdmin(admin.ModelAdmin):
     filter_horizontal = ["popms"]
     inlines = [TeamInline, ProgramIncrementInline]
 
-    @admin.display(description="Teams")
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(teams_counted=Count("teams"))
+
+    @admin.display(description="Teams", ordering="teams_counted")
     def team_count(self, art: Art) -> int:
-        return art.teams.count()
+        return art.teams_counted
 
 
 @admin.register(Team)

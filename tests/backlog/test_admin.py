@@ -2,10 +2,14 @@
 
 import pytest
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from backlog.models import Feature
+from backlog.models import Art, Epic, Feature, ProgramIncrement, Stakeholder, Team
 from scoring.models import ScoringRun
+from tests.backlog.conftest import train_build
+from tests.factories import ArtFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +132,23 @@ def test_non_staff_are_sent_to_the_admin_sign_in(client, request, rail_train, pe
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
+
+
+def queries_to_get(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "model", [Art, Team, ProgramIncrement, Epic, Feature, Stakeholder], ids=lambda m: m.__name__
+)
+def test_a_changelist_costs_the_same_queries_for_3_rows_and_for_15(staff_client, model):
+    def add(count: int) -> None:
+        for _ in range(count):
+            train_build(ArtFactory(), f"T{Art.objects.count()}")
+
+    add(3)
+    few = queries_to_get(staff_client, admin_url(model, "changelist"))
+    add(12)
+    assert queries_to_get(staff_client, admin_url(model, "changelist")) == few
