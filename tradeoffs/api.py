@@ -7,7 +7,7 @@ who sees the ART may ask what-ifs and read; POPMs of the ART and admins save, sh
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,9 +38,28 @@ def input_error(error: TradeoffInputError) -> serializers.ValidationError:
     return serializers.ValidationError({error.field: [error.message]})
 
 
+@extend_schema_field({"type": "array", "items": {"type": "integer", "minimum": 1}})
+class FeatureIdListField(serializers.Field):
+    """A list of feature ids, checked in one pass (a ListField of IntegerFields costs ~10 µs an id)."""
+
+    def to_internal_value(self, data: Any) -> list[int]:
+        if not isinstance(data, list):
+            raise serializers.ValidationError("Expected a list of feature ids, e.g. [12, 7, 31].")
+        ids = []
+        for position, item in enumerate(data, start=1):
+            if isinstance(item, str) and item.strip().isdigit():
+                item = int(item)
+            if isinstance(item, bool) or not isinstance(item, int) or item < 1:
+                raise serializers.ValidationError(f"Item {position} ({item!r}) is not a feature id.")
+            ids.append(item)
+        return ids
+
+    def to_representation(self, value: list[int]) -> list[int]:
+        return value
+
+
 class TradeoffInput(serializers.Serializer):
-    sequence = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+    sequence = FeatureIdListField(
         required=False,
         help_text="Feature ids in the proposed order; exactly these features are compared.",
     )

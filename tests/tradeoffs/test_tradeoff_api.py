@@ -114,7 +114,9 @@ def test_delays_in_weeks_when_the_arts_throughput_is_known(api, alice, rail):
     [
         ({"sequence": []}, "sequence", "Give at least one feature id"),
         ({"sequence": [999999]}, "sequence", "Unknown feature ids: 999999"),
-        ({"sequence": "abc"}, "sequence", "list"),
+        ({"sequence": "abc"}, "sequence", "Expected a list of feature ids"),
+        ({"sequence": [1, "x"]}, "sequence", "Item 2 ('x') is not a feature id"),
+        ({"sequence": [1, True]}, "sequence", "Item 2 (True) is not a feature id"),
         ({}, "non_field_errors", 'either "sequence" or "move"'),
         ({"move": 1}, "before", '"before" is required'),
         ({"sequence": [1], "unit": "euros"}, "unit", "use one of: cod-jobsize, money"),
