@@ -170,3 +170,14 @@ def test_ranked_backlog_answers_readers_and_hides_from_others(persona, client_of
 def test_ranked_backlog_is_read_only(persona, method, client_of, rail_train):
     response = getattr(client_of(persona), method)(f"/api/arts/{rail_train.art.pk}/backlog/", {})
     assert response.status_code == (401 if persona == "anonymous" else 405)
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=str)
+def test_put_is_not_offered_use_patch(resource, client_of, rail_train):
+    item = getattr(rail_train, resource.train_attr)
+    before = table_snapshot(resource.model)
+    response = client_of("admin").put(
+        f"{resource.path}{item.pk}/", resource.create_body(rail_train), format="json"
+    )
+    assert response.status_code == 405
+    assert table_snapshot(resource.model) == before
