@@ -58,7 +58,9 @@ def _is_scored(row: dict) -> bool:
 
 
 def _has_money(row: dict) -> bool:
-    return row["cost_of_delay_per_week"] is not None and row["duration_weeks"] is not None
+    # Validation keeps weeks above 0; a row written around it still must not divide by zero.
+    weeks = row["duration_weeks"]
+    return row["cost_of_delay_per_week"] is not None and weeks is not None and weeks > 0
 
 
 def _job(row: dict, unit: str) -> Job:
