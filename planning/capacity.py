@@ -7,6 +7,7 @@ people and scripts is rounded, to two places.
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 KINDS: tuple[str, ...] = ("business", "enabler", "exploration")
 DEFAULT_SHARES: Mapping[str, int] = {"business": 70, "enabler": 20, "exploration": 10}
@@ -23,9 +24,12 @@ class AllocationError(ValueError):
     """Shares that are not whole percents of 0 to 100 summing to 100."""
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A feature that may be planned: its id, kind and estimate (None: needs an estimate)."""
+class Candidate(NamedTuple):
+    """A feature that may be planned: its id, kind and estimate (None: needs an estimate).
+
+    A named tuple: plans walk tens of thousands of them, and tuples are cheap to make.
+    Anything with the same three attributes will do (planning.selectors.PlanFeature does).
+    """
 
     id: int
     kind: str
@@ -176,19 +180,23 @@ class PlanWarning:
     feature_ids: tuple[int, ...] = ()
 
 
-def plan_warnings(plan: Plan) -> list[PlanWarning]:
-    """What a POPM should look at before committing the plan."""
+def plan_warnings(plan: Plan, titles: Mapping[int, str] | None = None) -> list[PlanWarning]:
+    """What a POPM should look at before committing the plan. titles: names for feature ids."""
+    titles = titles or {}
     warnings = []
     for kind in plan.kinds:
         label = kind.kind.capitalize()
-        for fid in kind.too_big:
+        if kind.too_big:
+            named = ", ".join(titles.get(fid, f"feature #{fid}") for fid in kind.too_big[:3])
+            more = f" and {len(kind.too_big) - 3} more" if len(kind.too_big) > 3 else ""
+            subject = f"{named}{more} {'is' if len(kind.too_big) == 1 else 'are'}"
             warnings.append(
                 PlanWarning(
                     "too_big",
                     kind.kind,
-                    f"{label}: feature #{fid} is larger than the whole {kind.kind} budget "
-                    f"({points_text(kind.budget)} points); split it or change the allocation.",
-                    (fid,),
+                    f"{label}: {subject} larger than the whole {kind.kind} budget "
+                    f"({points_text(kind.budget)} points); split or re-estimate, or change the allocation.",
+                    kind.too_big,
                 )
             )
         if not kind.committed:

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -36,6 +37,10 @@ class TeamCapacity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} in {self.pi}: {self.capacity_points}"
+
+    def clean(self) -> None:
+        if self.team_id and self.pi_id and self.team.art_id != self.pi.art_id:
+            raise ValidationError({"team": "The team must belong to the PI's ART."})
 
 
 def _share_field(kind: str) -> models.PositiveSmallIntegerField:

@@ -1,25 +1,33 @@
 """What the capacity page shows, built from a PiPlan: rows per kind, cut line, commit preview.
 
 Long lists are cut to a readable length (with a count of the rest), so the page costs the
-same whatever the size of the backlog.
+same whatever the size of the backlog: titles are read for the shown rows only.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.urls import reverse
 
 from backlog.models import Feature
 from planning.capacity import KindPlan
 from planning.chart import CapacityChart, KindBar, capacity_chart
-from planning.selectors import PiPlan, PlanFeature
+from planning.selectors import PiPlan, feature_titles
 
 COMMITTED_SHOWN = 60
-OTHERS_SHOWN = 12
+OTHERS_SHOWN = 10
+CHANGES_SHOWN = 20
 KIND_LABELS = dict(Feature.Kind.choices)
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    feature: PlanFeature
+    id: int
+    title: str
+    url: str
+    rank: int | None = None
+    estimate: Decimal | None = None
     cumulative: Decimal | None = None
     too_big: bool = False
     in_pi: bool = False
@@ -53,63 +61,76 @@ class CapacityPage:
     at_risk: Listing
 
 
-def _listing(rows: list[Row], limit: int) -> Listing:
-    return Listing(rows=rows[:limit], hidden=max(len(rows) - limit, 0))
+class _Rows:
+    """Turns feature ids into rows, reading the titles of all shown rows in one query."""
 
+    def __init__(self, state: PiPlan, wanted: dict[str, tuple[Sequence[int], int]]):
+        self.state = state
+        self.wanted = wanted
+        shown = {fid for ids, limit in wanted.values() for fid in ids[:limit]}
+        self.titles = feature_titles(shown)
+        # One reverse() for the whole page rather than one per row.
+        self.url_prefix = reverse("feature_page", args=[1])[: -len("1/")]
 
-def _shown(state: PiPlan, ids, *, limit: int = OTHERS_SHOWN, too_big=frozenset()) -> Listing:
-    """The first `limit` features of ids as rows, and how many more there are."""
-    rows = [
-        Row(state.features[fid], too_big=fid in too_big, in_pi=state.features[fid].pi_id == state.pi.pk)
-        for fid in ids[:limit]
-    ]
-    return Listing(rows=rows, hidden=max(len(ids) - limit, 0))
+    def listing(self, name: str, *, too_big: frozenset[int] = frozenset()) -> Listing:
+        ids, limit = self.wanted[name]
+        return Listing(
+            [self.row(fid, too_big=fid in too_big) for fid in ids[:limit]], max(len(ids) - limit, 0)
+        )
 
+    def row(self, fid: int, *, too_big: bool = False, cumulative: Decimal | None = None) -> Row:
+        feature = self.state.features.get(fid)
+        return Row(
+            id=fid,
+            title=self.titles.get(fid, "(deleted feature)"),
+            url=f"{self.url_prefix}{fid}/",
+            rank=None if feature is None else feature.rank,
+            estimate=None if feature is None else feature.estimate,
+            cumulative=cumulative,
+            too_big=too_big,
+            in_pi=feature is not None and feature.pi_id == self.state.pi.pk,
+        )
 
-def _committed_rows(state: PiPlan, kind: KindPlan, limit: int) -> list[Row]:
-    rows, total = [], Decimal(0)
-    for fid in kind.committed[:limit]:
-        feature = state.features[fid]
-        total += feature.estimate
-        rows.append(Row(feature, cumulative=total, in_pi=feature.pi_id == state.pi.pk))
-    return rows
-
-
-def _absent(ids: list[int], titles: dict[int, str]) -> list[Row]:
-    """Rows for features that are no longer candidates (moved away, done, deleted)."""
-    return [Row(PlanFeature(fid, titles.get(fid, "(deleted)"), "", "", None, None, None)) for fid in ids]
+    def committed(self, kind: KindPlan) -> Listing:
+        ids, limit = self.wanted[f"{kind.kind}.committed"]
+        rows, total = [], Decimal(0)
+        for fid in ids[:limit]:
+            total += self.state.features[fid].estimate
+            rows.append(self.row(fid, cumulative=total))
+        return Listing(rows, max(len(ids) - limit, 0))
 
 
 def capacity_page_build(state: PiPlan) -> CapacityPage:
+    wanted: dict[str, tuple[Sequence[int], int]] = {
+        "enters": (state.enters, CHANGES_SHOWN),
+        "leaves": (state.leaves, CHANGES_SHOWN),
+        "at_risk": (state.at_risk, CHANGES_SHOWN),
+    }
+    for kind in state.plan.kinds:
+        wanted[f"{kind.kind}.committed"] = (kind.committed, COMMITTED_SHOWN)
+        wanted[f"{kind.kind}.below_line"] = (kind.below_line, OTHERS_SHOWN)
+        wanted[f"{kind.kind}.needs_estimate"] = (kind.needs_estimate, OTHERS_SHOWN)
+        wanted[f"{kind.kind}.needs_score"] = (state.needs_score[kind.kind], OTHERS_SHOWN)
+    rows = _Rows(state, wanted)
     chart = capacity_chart(state.plan)
-    sections = []
-    for kind, bar in zip(state.plan.kinds, chart.bars):
-        sections.append(
-            KindSection(
-                kind=kind.kind,
-                label=KIND_LABELS[kind.kind],
-                plan=kind,
-                committed=Listing(
-                    _committed_rows(state, kind, COMMITTED_SHOWN),
-                    max(len(kind.committed) - COMMITTED_SHOWN, 0),
-                ),
-                below_line=_shown(state, kind.below_line, too_big=frozenset(kind.too_big)),
-                needs_estimate=_shown(state, kind.needs_estimate),
-                needs_score=_shown(state, state.needs_score[kind.kind]),
-                bar=bar,
-            )
+    sections = [
+        KindSection(
+            kind=kind.kind,
+            label=KIND_LABELS[kind.kind],
+            plan=kind,
+            committed=rows.committed(kind),
+            below_line=rows.listing(f"{kind.kind}.below_line", too_big=frozenset(kind.too_big)),
+            needs_estimate=rows.listing(f"{kind.kind}.needs_estimate"),
+            needs_score=rows.listing(f"{kind.kind}.needs_score"),
+            bar=bar,
         )
-    missing = [fid for fid in state.leaves if fid not in state.features]
-    titles = dict(Feature.objects.filter(pk__in=missing).values_list("pk", "title")) if missing else {}
-    leaves = [
-        Row(state.features[fid]) if fid in state.features else _absent([fid], titles)[0]
-        for fid in state.leaves
+        for kind, bar in zip(state.plan.kinds, chart.bars)
     ]
     return CapacityPage(
         state=state,
         sections=sections,
         chart=chart,
-        enters=_shown(state, state.enters, limit=COMMITTED_SHOWN),
-        leaves=_listing(leaves, COMMITTED_SHOWN),
-        at_risk=_shown(state, state.at_risk, limit=COMMITTED_SHOWN),
+        enters=rows.listing("enters"),
+        leaves=rows.listing("leaves"),
+        at_risk=rows.listing("at_risk"),
     )

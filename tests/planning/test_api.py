@@ -5,6 +5,7 @@ import pytest
 from backlog.models import Feature
 from planning.models import Allocation, PlanCommit, TeamCapacity
 from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
+from tests.planning.conftest import rank_art
 
 
 def url(pi, tail: str) -> str:
@@ -153,6 +154,21 @@ def test_fill_mode_commits_lower_ranked_features_that_still_fit(api, alice, plan
     assert business["committed"] == [f["ticketing"].pk, f["seat_map"].pk, f["wifi"].pk]
     assert business["below_line"] == [f["refunds"].pk]
     assert business["committed_points"] == "65.00"
+
+
+@pytest.mark.django_db
+def test_plan_warns_about_a_feature_bigger_than_its_kinds_budget_by_title(api, alice, plan_setup, rail):
+    FeatureFactory(art=rail, title="Data lake", kind=Feature.Kind.ENABLER, estimate_points=25)
+    rank_art(rail)
+    warnings = api(alice).get(url(plan_setup["pi"], "capacity-plan/")).json()["warnings"]
+    assert {
+        "code": "too_big",
+        "kind": "enabler",
+        "message": "Enabler: Data lake is larger than the whole enabler budget (20 points); "
+        "split or re-estimate, or change the allocation.",
+        "features": [Feature.objects.get(title="Data lake").pk],
+    } in warnings
+    assert warnings[-1]["message"] == "70 of 100 points committed (70.00% of the ART's capacity)."
 
 
 @pytest.mark.django_db

@@ -95,6 +95,19 @@ def test_feature_bigger_than_its_kinds_budget_is_below_the_line_and_warned_about
     assert fill.kind("enabler").committed == (2,)
 
 
+def test_features_bigger_than_the_budget_are_named_in_one_warning_per_kind():
+    ranked = [Candidate(i, "exploration", D(20)) for i in range(1, 6)]
+    titles = {1: "Voice booking", 2: "AR seat preview", 3: "Quantum pricing"}
+    warnings = plan_warnings(plan_build(capacity=D(100), shares=DEFAULT, ranked=ranked), titles)
+    too_big = [w for w in warnings if w.code == "too_big"]
+    assert len(too_big) == 1
+    assert too_big[0].message == (
+        "Exploration: Voice booking, AR seat preview, Quantum pricing and 2 more are larger than the whole "
+        "exploration budget (10 points); split or re-estimate, or change the allocation."
+    )
+    assert too_big[0].feature_ids == (1, 2, 3, 4, 5)
+
+
 def test_zero_capacity_pi_commits_nothing_and_reports_zero_utilisation():
     plan = plan_build(capacity=D(0), shares=DEFAULT, ranked=business("1", "2"))
     kind = plan.kind("business")
