@@ -344,13 +344,18 @@ def expected_version(request, body_version: int | None) -> int | None:
     """The version the client edited: the body's `version`, else the If-Match header."""
     if body_version is not None:
         return body_version
-    header = request.headers.get("If-Match", "")
-    if not header:
+    header = request.headers.get("If-Match", "").strip()
+    if header in ("", "*"):  # "*": any current version will do (RFC 9110)
         return None
     match = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', header)
     if not match:
         raise serializers.ValidationError({"If-Match": 'If-Match must be a version, e.g. "3".'})
     return int(match.group(1))
+
+
+def with_etag(response: Response) -> Response:
+    response["ETag"] = f'"{response.data["version"]}"'
+    return response
 
 
 class FeatureViewSet(ArtScopedViewSet):
@@ -389,6 +394,8 @@ class FeatureViewSet(ArtScopedViewSet):
         services.feature_delete(feature=instance, acting_user=self.request.user)
 
     def retrieve(self, request, *args, **kwargs) -> Response:
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = f'"{response.data["version"]}"'
-        return response
+        return with_etag(super().retrieve(request, *args, **kwargs))
+
+    def update(self, request, *args, **kwargs) -> Response:
+        # The new version as ETag too, so a script can send it back as If-Match next time.
+        return with_etag(super().update(request, *args, **kwargs))

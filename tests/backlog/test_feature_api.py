@@ -305,3 +305,22 @@ def test_creating_and_deleting_queue_a_scoring_run(
     with django_capture_on_commit_callbacks(execute=True):
         client.delete(f"/api/features/{feature.pk}/")
     assert pending_runs(rail) == 1
+
+
+def test_the_etag_of_a_patch_is_the_if_match_of_the_next_one(api, alice, feature):
+    client = api(alice)
+    first = client.patch(f"/api/features/{feature.pk}/", {"title": "One"}, format="json", HTTP_IF_MATCH='"1"')
+    assert first["ETag"] == '"2"'
+    second = client.patch(
+        f"/api/features/{feature.pk}/", {"title": "Two"}, format="json", HTTP_IF_MATCH=first["ETag"]
+    )
+    assert (second.status_code, second["ETag"]) == (200, '"3"')
+
+
+def test_if_match_star_accepts_any_current_version(api, alice, feature):
+    client = api(alice)
+    client.patch(f"/api/features/{feature.pk}/", {"title": "One"}, format="json")
+    response = client.patch(
+        f"/api/features/{feature.pk}/", {"title": "Two"}, format="json", HTTP_IF_MATCH="*"
+    )
+    assert (response.status_code, response.data["version"]) == (200, 3)
