@@ -3,7 +3,8 @@
 import json
 
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -12,9 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backlog.access import arts_visible_to
-from backlog.models import Feature
+from backlog.models import Art, Feature
 from scoring.selectors import BACKLOG_FIELDS, backlog_features
-from scoring.services import scoring_runs_unsettled
+from scoring.services import art_scores_unsettled_sql
+
+ART_ID_SQL = f'"{Art._meta.db_table}"."id"'
 
 
 class BacklogFilters(serializers.Serializer):
@@ -146,7 +149,7 @@ class ArtBacklogApi(GenericAPIView):
             arts_visible_to(request.user)
             .filter(pk=art_id)
             .order_by()
-            .annotate(unsettled=Exists(scoring_runs_unsettled(art_id=OuterRef("pk"))))
+            .annotate(unsettled=RawSQL(art_scores_unsettled_sql(ART_ID_SQL), [], BooleanField()))
             .values_list("unsettled", flat=True)
         )
         if not unsettled:
