@@ -60,6 +60,7 @@ def plan_json(state: PiPlan) -> dict:
     return {
         "pi": state.pi.pk,
         "mode": state.plan.mode,
+        "scores_current": state.scores_current,
         "capacity": decimal_text(state.plan.capacity),
         "committed_points": decimal_text(state.plan.committed_points),
         "utilisation": decimal_text(state.plan.utilisation),
@@ -160,8 +161,71 @@ CapacityOutput = inline_serializer(
         "total": serializers.DecimalField(max_digits=10, decimal_places=1),
     },
 )
-PlanOutput = inline_serializer("CapacityPlan", {"pi": serializers.IntegerField()})
-CommitOutput = inline_serializer("PlanCommit", {"id": serializers.IntegerField()})
+
+
+def _ids(help_text: str) -> serializers.ListField:
+    return serializers.ListField(child=serializers.IntegerField(), help_text=help_text)
+
+
+def _points(help_text: str = "") -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=12, decimal_places=2, help_text=help_text)
+
+
+class PlanCommitOutput(serializers.Serializer):
+    """Schema of a plan commit (the JSON itself is built by commit_json)."""
+
+    id = serializers.IntegerField()
+    pi = serializers.IntegerField()
+    mode = serializers.ChoiceField(choices=MODES)
+    committed_by = serializers.CharField(allow_null=True)
+    committed_at = serializers.DateTimeField()
+    committed = _ids("Feature ids committed, rank order per kind.")
+    entered = _ids("Committed now, not by the previous commit.")
+    left = _ids("Committed by the previous commit, not any more (still in the PI: at risk).")
+    assigned = _ids("Features this commit moved into the PI.")
+
+
+PlanOutput = inline_serializer(
+    "CapacityPlan",
+    {
+        "pi": serializers.IntegerField(),
+        "mode": serializers.ChoiceField(choices=MODES),
+        "scores_current": serializers.BooleanField(help_text="False while a scoring run is pending."),
+        "capacity": _points("ART capacity for the PI, story points."),
+        "committed_points": _points(),
+        "utilisation": _points("Committed points as a percent of the capacity."),
+        "kinds": inline_serializer(
+            "CapacityPlanKind",
+            {
+                "kind": serializers.ChoiceField(choices=["business", "enabler", "exploration"]),
+                "share": serializers.IntegerField(),
+                "budget": _points("Capacity x share."),
+                "committed_points": _points(),
+                "utilisation": _points("Committed points as a percent of the budget."),
+                "committed": _ids("Committed features, rank order."),
+                "below_line": _ids("Estimated features that did not make the cut, rank order."),
+                "needs_estimate": _ids("Ranked features without an estimate, rank order."),
+                "needs_score": _ids("Unranked (unscored) features: not planned."),
+                "too_big": _ids("Features whose estimate exceeds the whole budget."),
+            },
+            many=True,
+        ),
+        "warnings": inline_serializer(
+            "CapacityPlanWarning",
+            {
+                "code": serializers.CharField(),
+                "kind": serializers.CharField(allow_null=True),
+                "message": serializers.CharField(),
+                "features": _ids("Features the warning is about."),
+            },
+            many=True,
+        ),
+        "enters": _ids("Committed features not yet in the PI: committing moves them in."),
+        "leaves": _ids("Committed by the last commit, not by this plan."),
+        "at_risk": _ids("Features in the PI that this plan does not commit."),
+        "last_commit": PlanCommitOutput(allow_null=True),
+    },
+)
 
 
 class PiCapacityApi(APIView):
@@ -212,7 +276,7 @@ class PiCapacityPlanApi(APIView):
 
 
 class PiCapacityPlanCommitApi(APIView):
-    @extend_schema(request=ModeInput, responses={201: CommitOutput})
+    @extend_schema(request=ModeInput, responses={201: PlanCommitOutput})
     def post(self, request: Request, pi_id: int) -> Response:
         pi = pi_writable(request, pi_id)
         mode = ModeInput(data=request.data)

@@ -21,6 +21,7 @@ from planning.capacity import (
     team_capacity_default,
 )
 from planning.models import Allocation, PlanCommit, TeamCapacity
+from scoring.services import art_scores_current
 
 PLAN_FEATURE_FIELDS = ("id", "kind", "estimate_points", "rank", "pi_id")
 
@@ -59,6 +60,8 @@ class PiPlan:
     needs_score: dict[str, list[int]]
     warnings: list[PlanWarning]
     last_commit: PlanCommit | None
+    # False while a scoring run of the ART is pending: ranks, hence the plan, may still move.
+    scores_current: bool
     enters: list[int] = field(default_factory=list)
     leaves: list[int] = field(default_factory=list)
     at_risk: list[int] = field(default_factory=list)
@@ -146,6 +149,7 @@ def pi_plan(*, pi: ProgramIncrement, mode: str = STRICT) -> PiPlan:
         needs_score=needs_score,
         warnings=plan_warnings(plan, feature_titles(fid for kind in plan.kinds for fid in kind.too_big[:3])),
         last_commit=last_commit,
+        scores_current=art_scores_current(art_id=pi.art_id),
         enters=[fid for kind in plan.kinds for fid in kind.committed if by_id[fid].pi_id != pi_id],
         leaves=[fid for fid in previous if fid not in committed],
         at_risk=[f.id for f in features if f.pi_id == pi_id and f.id not in committed],

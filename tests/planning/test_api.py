@@ -4,6 +4,7 @@ import pytest
 
 from backlog.models import Feature
 from planning.models import Allocation, PlanCommit, TeamCapacity
+from scoring.models import ScoringRun
 from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
 from tests.planning.conftest import rank_art
 
@@ -283,3 +284,45 @@ def test_admin_writes_any_art(api, plan_setup, admin_user, method, tail, body):
 def test_read_only_user_gets_403_before_validation(api, plan_setup, carol):
     bad = {"business": 1, "enabler": 1, "exploration": 1}
     assert api(carol).put(url(plan_setup["pi"], "allocation/"), bad, format="json").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_kind_with_share_zero_commits_nothing(api, alice, plan_setup):
+    client = api(alice)
+    client.put(
+        url(plan_setup["pi"], "allocation/"), {"business": 80, "enabler": 0, "exploration": 20}, format="json"
+    )
+    enabler = client.get(url(plan_setup["pi"], "capacity-plan/")).json()["kinds"][1]
+    assert (enabler["budget"], enabler["committed"], enabler["below_line"]) == (
+        "0.00",
+        [],
+        [plan_setup["upgrade"].pk],
+    )
+    assert enabler["utilisation"] == "0.00"
+
+
+@pytest.mark.django_db
+def test_pi_of_an_art_without_teams_has_zero_capacity(api, alice, rail):
+    pi = ProgramIncrementFactory(art=rail)
+    FeatureFactory(art=rail, estimate_points=1)
+    rank_art(rail)
+    plan = api(alice).get(url(pi, "capacity-plan/")).json()
+    assert (plan["capacity"], plan["utilisation"]) == ("0.00", "0.00")
+    assert all(kind["committed"] == [] for kind in plan["kinds"])
+    assert api(alice).get(url(pi, "capacity/")).json() == {"pi": pi.pk, "teams": [], "total": "0"}
+
+
+@pytest.mark.django_db
+def test_plan_says_when_ranks_are_still_being_recomputed(api, alice, plan_setup):
+    client = api(alice)
+    assert client.get(url(plan_setup["pi"], "capacity-plan/")).json()["scores_current"] is True
+    ScoringRun.objects.create(art=plan_setup["pi"].art, trigger="feature_change")  # queued, not run yet
+    assert client.get(url(plan_setup["pi"], "capacity-plan/")).json()["scores_current"] is False
+
+
+@pytest.mark.django_db
+def test_database_refuses_shares_that_do_not_sum_to_100(plan_setup):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Allocation.objects.create(pi=plan_setup["pi"], business=70, enabler=20, exploration=5)

@@ -19,6 +19,7 @@ from planning.capacity import (
     shares_check,
     team_capacity_default,
 )
+from planning.chart import capacity_chart
 
 D = Decimal
 DEFAULT = {"business": 70, "enabler": 20, "exploration": 10}
@@ -221,3 +222,25 @@ def test_every_candidate_lands_in_exactly_one_list_of_its_kind(data, mode):
         listed = [*kind.committed, *kind.below_line, *kind.needs_estimate]
         assert sorted(listed) == [c.id for c in ranked if c.kind == kind.kind]
         assert all(c.estimate is None for c in ranked if c.id in kind.needs_estimate)
+
+
+def test_chart_puts_kinds_side_by_side_and_marks_the_default_guardrail():
+    plan = plan_build(
+        capacity=D(100), shares={"business": 60, "enabler": 30, "exploration": 10}, ranked=business("30")
+    )
+    chart = capacity_chart(plan)
+    assert [(s.kind, s.x, s.budget_width, s.committed_width) for s in chart.segments] == [
+        ("business", D(0), D(600), D(300)),
+        ("enabler", D(600), D(300), D(0)),
+        ("exploration", D(900), D(100), D(0)),
+    ]
+    assert chart.guardrails == (D(700), D(900))
+    # Kind bars share one axis: the largest of the budgets and the default-policy budgets (70).
+    business_bar = chart.bars[0]
+    assert (business_bar.budget_width, business_bar.guardrail_x) == (D("857.1"), D(1000))
+
+
+def test_chart_of_a_zero_capacity_pi_draws_empty_bars():
+    chart = capacity_chart(plan_build(capacity=D(0), shares=DEFAULT, ranked=[]))
+    assert all(s.budget_width == 0 and s.committed_width == 0 for s in chart.segments)
+    assert all(b.budget_width == 0 and b.guardrail_x == 0 for b in chart.bars)

@@ -176,3 +176,11 @@ def test_cut_lines_for_the_backlog_page_name_the_last_committed_feature_per_kind
         "enabler": f["upgrade"].pk,
         "exploration": None,
     }
+
+
+@pytest.mark.django_db
+def test_page_of_a_pi_without_teams_shows_zero_capacity(signed_in, alice, rail):
+    pi = ProgramIncrementFactory(art=rail)
+    response = signed_in(alice).get(page_url(pi))
+    assert response.status_code == 200
+    assert "Rail has no teams yet, so its capacity is 0." in response.content.decode()
