@@ -124,13 +124,20 @@ def plan_features(*, pi: ProgramIncrement) -> list[PlanFeature]:
         return list(map(PlanFeature._make, cursor.fetchall()))
 
 
-def pi_plan(*, pi: ProgramIncrement, mode: str = STRICT) -> PiPlan:
-    """The plan of a PI as it stands now, with what committing it would change."""
+def _plan_now(
+    *, pi: ProgramIncrement, mode: str
+) -> tuple[Plan, list[TeamCapacityRow], dict, list[PlanFeature]]:
     teams = pi_team_capacities(pi=pi)
     shares = pi_shares(pi=pi)
     features = plan_features(pi=pi)
     ranked = [feature for feature in features if feature.rank is not None]
     plan = plan_build(capacity=pi_capacity_total(teams), shares=shares, ranked=ranked, mode=mode)
+    return plan, teams, shares, features
+
+
+def pi_plan(*, pi: ProgramIncrement, mode: str = STRICT) -> PiPlan:
+    """The plan of a PI as it stands now, with what committing it would change."""
+    plan, teams, shares, features = _plan_now(pi=pi, mode=mode)
     needs_score: dict[str, list[int]] = {kind: [] for kind in KINDS}
     for feature in features:
         if feature.rank is None:
@@ -159,9 +166,11 @@ def pi_plan(*, pi: ProgramIncrement, mode: str = STRICT) -> PiPlan:
 def plan_cut_lines(*, pi: ProgramIncrement, mode: str = STRICT) -> dict[str, int | None]:
     """Per kind, the id of the last feature above the PI's cut line (None: nothing fits).
 
-    For the ranked backlog page: draw each kind's cut line right after that feature.
+    For the ranked backlog page: draw each kind's cut line right after that feature (the
+    features of a kind ranked below it are below the line or need an estimate). Costs four
+    queries whatever the backlog size.
     """
-    plan = pi_plan(pi=pi, mode=mode).plan
+    plan = _plan_now(pi=pi, mode=mode)[0]
     return {kind.kind: (kind.committed[-1] if kind.committed else None) for kind in plan.kinds}
 
 
