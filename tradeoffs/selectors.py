@@ -1,7 +1,8 @@
 """Reads for trade-offs: what a proposed order costs against WSJF, pins, saved answers, CD3.
 
 A trade-off costs a fixed number of queries whatever the backlog size: the features in
-one query (values, no model objects), the ART's throughput in one more.
+one query (values, no model objects); the ART's throughput and iteration length in up
+to three more.
 """
 
 from collections import Counter
@@ -11,14 +12,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
-from backlog.models import Art, Feature, Team
+from backlog.models import Art, Feature, ProgramIncrement, Team
 from scoring.wsjf import cost_of_delay
 from tradeoffs import delay_cost
 from tradeoffs.delay_cost import MONEY, RELATIVE, Job, decimal_text
 from tradeoffs.models import Override, SavedTradeoff, ShareLink
 
-# SAFe's usual iteration: two weeks. Delays in weeks are iterations x this.
+# SAFe's usual iteration, used when the ART has no PI to measure: two weeks.
 WEEKS_PER_ITERATION = Decimal(2)
 ONE_PLACE = Decimal("0.1")
 
@@ -217,7 +219,18 @@ def _calendar(art: Art, rows: list[dict], unit: str) -> Calendar | None:
     if unit == MONEY or any(row["estimate_points"] is None for row in rows):
         return None
     points = art_points_per_iteration(art_id=art.pk)
-    return Calendar(points) if points else None
+    return Calendar(points, art_weeks_per_iteration(art_id=art.pk)) if points else None
+
+
+def art_weeks_per_iteration(*, art_id: int) -> Decimal:
+    """Iteration length of the ART's current PI (else its latest), to the half week; 2 without PIs."""
+    today = timezone.localdate()
+    pis = ProgramIncrement.objects.filter(art_id=art_id).order_by("-start_date")
+    pi = pis.filter(start_date__lte=today, end_date__gte=today).first() or pis.first()
+    if pi is None:
+        return WEEKS_PER_ITERATION
+    weeks = Decimal((pi.end_date - pi.start_date).days + 1) / 7 / pi.iterations
+    return max((weeks * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2, Decimal("0.5"))
 
 
 def tradeoff_json(

@@ -1,11 +1,12 @@
 """POST /api/arts/{id}/tradeoff/: what-if answers, bad input, roles."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from backlog.models import Feature
-from tests.factories import FeatureFactory, TeamFactory
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
 from tradeoffs.models import SavedTradeoff
 
 
@@ -213,3 +214,16 @@ def test_saving_a_bad_question_saves_nothing(api, alice, rail, two):
     response = api(alice).post(f"/api/arts/{rail.pk}/tradeoffs/", {"sequence": [424242]}, format="json")
     assert response.status_code == 400
     assert SavedTradeoff.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_weeks_follow_the_iteration_length_of_the_arts_pi(api, alice, rail):
+    TeamFactory(art=rail, velocity=20)
+    # 12 weeks in 4 iterations: 3-week iterations.
+    ProgramIncrementFactory(art=rail, start_date=date(2026, 1, 5), end_date=date(2026, 3, 29), iterations=4)
+    small = scored(rail, "Small", 20, 20, 20, 1, estimate_points=Decimal("10"))
+    big = scored(rail, "Big", 1, 1, 1, 13, estimate_points=Decimal("40"))
+    body = tradeoff(api(alice), rail, {"sequence": [big.pk, small.pk]}).json()
+    assert body["calendar"] == {"points_per_iteration": "20", "weeks_per_iteration": "3"}
+    by_id = {f["id"]: f for f in body["features"]}
+    assert (by_id[small.pk]["delay_iterations"], by_id[small.pk]["delay_weeks"]) == ("2", "6")
