@@ -6,6 +6,7 @@ admin   staff
 """
 
 import socket
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -16,6 +17,7 @@ from rest_framework.test import APIClient
 
 from backlog.access import POPM_GROUP, STAKEHOLDER_GROUP
 from backlog.models import Art, Stakeholder
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import ArtFactory
 
 
@@ -121,3 +123,38 @@ def scoring_worker(transactional_db):
     app.control.purge()
     with start_worker(app, perform_ping_check=False, shutdown_timeout=20, loglevel="WARNING") as worker:
         yield worker
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set POPM_CHROMIUM)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    """new page; use page_for(user) to get a page signed in as that user."""
+    contexts = []
+
+    def page_for(user=None, *, width: int = 1280, height: int = 900):
+        context = chromium.new_context(viewport={"width": width, "height": height}, base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        if user is not None:
+            page.goto("/login/")
+            page.fill("#id_username", user.username)
+            page.fill("#id_password", "pw-" + user.username)
+            page.click("button[type=submit]")
+            page.wait_for_load_state("networkidle")
+        return page
+
+    yield page_for
+    for context in contexts:
+        context.close()

@@ -5,9 +5,6 @@ import pytest
 from backlog.models import Feature
 from scoring.models import ScoringRun
 from scoring.services import scoring_run_execute
-
-# The browser fixtures (tests/browser/conftest.py), for this folder's browser test.
-from tests.browser.conftest import browser_page, chromium  # noqa: F401
 from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
 
 
