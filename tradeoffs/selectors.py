@@ -2,7 +2,7 @@
 
 A trade-off costs a fixed number of queries whatever the backlog size: the features in
 one query (values, no model objects); the ART's throughput and iteration length in up
-to three more.
+to two more.
 """
 
 from collections import Counter
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Case, QuerySet, Sum, When
 from django.utils import timezone
 
 from backlog.models import Art, Feature, ProgramIncrement, Team
@@ -225,8 +225,14 @@ def _calendar(art: Art, rows: list[dict], unit: str) -> Calendar | None:
 def art_weeks_per_iteration(*, art_id: int) -> Decimal:
     """Iteration length of the ART's current PI (else its latest), to the half week; 2 without PIs."""
     today = timezone.localdate()
-    pis = ProgramIncrement.objects.filter(art_id=art_id).order_by("-start_date")
-    pi = pis.filter(start_date__lte=today, end_date__gte=today).first() or pis.first()
+    current = Case(When(start_date__lte=today, end_date__gte=today, then=1), default=0)
+    pi = (
+        ProgramIncrement.objects.filter(art_id=art_id)
+        .annotate(current=current)
+        .order_by("-current", "-start_date")
+        .only("start_date", "end_date", "iterations")
+        .first()
+    )
     if pi is None:
         return WEEKS_PER_ITERATION
     weeks = Decimal((pi.end_date - pi.start_date).days + 1) / 7 / pi.iterations

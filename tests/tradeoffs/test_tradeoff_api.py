@@ -227,3 +227,20 @@ def test_weeks_follow_the_iteration_length_of_the_arts_pi(api, alice, rail):
     assert body["calendar"] == {"points_per_iteration": "20", "weeks_per_iteration": "3"}
     by_id = {f["id"]: f for f in body["features"]}
     assert (by_id[small.pk]["delay_iterations"], by_id[small.pk]["delay_weeks"]) == ("2", "6")
+
+
+@pytest.mark.django_db
+def test_the_current_pi_sets_the_iteration_length_before_a_later_one(rail):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tradeoffs.selectors import art_weeks_per_iteration
+
+    assert art_weeks_per_iteration(art_id=rail.pk) == 2
+    today = timezone.localdate()
+    current = today - timedelta(days=10)
+    ProgramIncrementFactory(art=rail, start_date=current, end_date=current + timedelta(days=83), iterations=4)
+    later = today + timedelta(days=100)
+    ProgramIncrementFactory(art=rail, start_date=later, end_date=later + timedelta(days=69), iterations=5)
+    assert art_weeks_per_iteration(art_id=rail.pk) == 3
