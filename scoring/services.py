@@ -58,9 +58,14 @@ def scores_compute(rows: list[tuple]) -> dict[int, Score]:
     """
     scores: dict[int, Score] = {}
     rankable: list[wsjf.RankInput] = []
+    # At most 58 CoD values x 7 job sizes: each Decimal WSJF is worked out once, not per feature.
+    ratios: dict[tuple[int, int], Decimal] = {}
     for feature_id, ubv, tc, rr, size, status, created_at in rows:
         cod = None if None in (ubv, tc, rr) else wsjf.cost_of_delay(ubv, tc, rr)
-        ratio = None if cod is None or size is None else wsjf.wsjf(cod, size)
+        if cod is None or size is None:
+            ratio = None
+        elif (ratio := ratios.get((cod, size))) is None:
+            ratio = ratios[cod, size] = wsjf.wsjf(cod, size)
         scores[feature_id] = (cod, ratio, None)
         if ratio is not None and status != Feature.Status.DONE:
             rankable.append(wsjf.RankInput(feature_id, cod, size, created_at))
