@@ -8,7 +8,10 @@ gunicorn (sync workers, 2 per CPU) on a free 127.0.0.1 port with DJANGO_ENV=prod
 - p50 / p95 / p99 of ?page_size=100 with one client (sequential requests after a warm-up);
 - requests/s with 8 concurrent clients (wrk, 2 threads, 8 connections, bounded in time);
 - the whole ranked backlog as JSON: every page at page_size=1000, one after the other;
-- queries per request, counted in-process with CaptureQueriesContext.
+- queries per request, counted in-process with CaptureQueriesContext;
+- CPU time per request of the server side (gunicorn workers and their PostgreSQL backends,
+  from /proc during the wrk run), which other work on the machine disturbs much less than
+  latency.
 Targets (issue 2): p95 <= 15 ms and >= 150 requests/s at 10,000; the whole backlog of
 10,000 in <= 0.2 s; queries per request constant in the number of features.
 """
@@ -25,6 +28,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from benchdb import ROOT, art_create, database_create, database_drop, database_url, machine, median
 
@@ -152,7 +156,46 @@ def latency_one_client(port: int, path: str, token: str, requests: int) -> dict:
     }
 
 
-def throughput_wrk(port: int, path: str, token: str, seconds: int) -> dict:
+def proc_stat(pid: int | str) -> list[str]:
+    """Fields of /proc/<pid>/stat after the command name (state, ppid, ...)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the processes have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = proc_stat(pid)
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server: subprocess.Popen) -> list[int]:
+    """gunicorn's workers and the PostgreSQL backends serving this benchmark's database."""
+    from django.db import connection
+
+    workers = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(proc_stat(entry)[1])
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if parent == server.pid:
+                workers.append(int(entry))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [DATABASE]
+        )
+        backends = [pid for (pid,) in cursor.fetchall()]
+    connection.close()
+    return [server.pid, *workers, *backends]
+
+
+def throughput_wrk(port: int, path: str, token: str, seconds: int, pids: list[int]) -> dict:
     if not shutil.which("wrk"):
         return {"error": "wrk is not installed (apt-get install -y wrk)"}
     command = [
@@ -167,8 +210,11 @@ def throughput_wrk(port: int, path: str, token: str, seconds: int) -> dict:
         f"Authorization: Token {token}",
         f"http://127.0.0.1:{port}{path}",
     ]
+    cpu_before = cpu_seconds(pids)
     output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30).stdout
+    cpu_used = cpu_seconds(pids) - cpu_before
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     failed = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(r"Socket errors:.*", output)
     p50 = re.search(r"50%\s+(\S+)", output)
@@ -179,6 +225,7 @@ def throughput_wrk(port: int, path: str, token: str, seconds: int) -> dict:
         "socket_errors": errors.group(0) if errors else "none",
         "p50": p50.group(1) if p50 else "?",
         "p99": p99.group(1) if p99 else "?",
+        "cpu_ms": 1000 * cpu_used / requests,
     }
 
 
@@ -239,7 +286,7 @@ def main() -> None:
         for size, art in arts.items():
             path = f"/api/arts/{art.pk}/backlog/?page_size=100"
             one = latency_one_client(port, path, token, options.requests)
-            many = throughput_wrk(port, path, token, options.seconds)
+            many = throughput_wrk(port, path, token, options.seconds, server_pids(server))
             whole = whole_backlog(port, art.pk, token)
             p95_note = "met" if one["p95"] <= P95_TARGET_MS else "MISSED"
             print(f"{size:>6,} features, {path}")
@@ -256,6 +303,11 @@ def main() -> None:
                     f"   8 clients (wrk -t2 -c8 -d{options.seconds}s): {many['rps']:.0f} requests/s "
                     f"(target >= {RPS_TARGET:.0f}: {rps_note}), wrk latency p50 {many['p50']} "
                     f"p99 {many['p99']}, non-2xx {many['non_2xx']}, socket errors {many['socket_errors']}"
+                )
+                print(
+                    f"   CPU per request (gunicorn workers + their PostgreSQL backends): "
+                    f"{many['cpu_ms']:.1f} ms, i.e. at most {os.cpu_count() * 1000 / many['cpu_ms']:.0f} "
+                    f"requests/s if {os.cpu_count()} CPUs served nothing else (an estimate, not a measurement)"
                 )
             whole_note = "met" if whole["seconds"] <= WHOLE_TARGET_S else "MISSED"
             print(

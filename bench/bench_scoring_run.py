@@ -19,11 +19,17 @@ NAIVE_SIZES = (1_000, 10_000)
 
 
 def scores_clear(art_id: int) -> None:
+    from django.db import connection
+
     from backlog.models import Feature
     from scoring.models import FeatureScore
 
     FeatureScore.objects.filter(feature__art_id=art_id).delete()
     Feature.objects.filter(art_id=art_id).update(cost_of_delay=None, wsjf=None, rank=None)
+    # Clearing leaves a dead copy of every row; vacuum as autovacuum soon would, so each
+    # repetition starts from the same tidy table instead of a more bloated one every time.
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {Feature._meta.db_table}, {FeatureScore._meta.db_table}")
 
 
 def scoring_run(art_id: int):
