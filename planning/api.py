@@ -112,7 +112,11 @@ class TeamCapacityInput(serializers.Serializer):
         min_value=0,
         allow_null=True,
         help_text="Story points for the PI; null removes the override (back to the default).",
-        error_messages={"min_value": "capacity_points must be 0 or more story points."},
+        error_messages={
+            "min_value": "capacity_points must be 0 or more story points.",
+            "required": "Give capacity_points: story points (0 or more), or null for the default.",
+            "invalid": 'capacity_points must be a number of story points, e.g. "37.5", or null.',
+        },
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 

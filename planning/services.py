@@ -38,7 +38,13 @@ def team_capacities_set(
 ) -> None:
     """Override (or reset to the default) the PI capacity of some of the ART's teams."""
     team_ids = set(Team.objects.filter(art_id=pi.art_id).values_list("pk", flat=True))
+    seen: set[int] = set()
     for position, change in enumerate(changes):
+        if change.team_id in seen:
+            raise ValidationError(
+                {"teams": f"teams[{position}].team: team {change.team_id} is listed twice."}
+            )
+        seen.add(change.team_id)
         if change.team_id not in team_ids:
             allowed = ", ".join(str(tid) for tid in sorted(team_ids)) or "none"
             message = f"{change.team_id} is not a team of this PI's ART; teams: {allowed}."

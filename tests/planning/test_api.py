@@ -63,7 +63,9 @@ def test_popm_overrides_a_teams_capacity_with_a_note_and_can_reset_it(api, alice
     ("row", "field", "message"),
     [
         ({"capacity_points": "-5"}, "capacity_points", "must be 0 or more"),
-        ({"capacity_points": "abc"}, "capacity_points", "valid number"),
+        ({"capacity_points": "abc"}, "capacity_points", "must be a number of story points"),
+        ({}, "capacity_points", "Give capacity_points"),
+        ({"capacity_points": "12.25"}, "capacity_points", "decimal place"),
     ],
 )
 def test_bad_capacity_is_refused_naming_the_field(api, alice, plan_setup, row, field, message):
@@ -88,6 +90,16 @@ def test_unknown_team_is_refused_and_nothing_changes(api, alice, plan_setup, sea
     assert response.json()["teams"][0].startswith(
         f"teams[1].team: {foreign.pk} is not a team of this PI's ART"
     )
+    assert not TeamCapacity.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_team_listed_twice_is_refused(api, alice, plan_setup):
+    alpha = plan_setup["alpha"].pk
+    body = {"teams": [{"team": alpha, "capacity_points": "10"}, {"team": alpha, "capacity_points": "20"}]}
+    response = api(alice).put(url(plan_setup["pi"], "capacity/"), body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"teams": [f"teams[1].team: team {alpha} is listed twice."]}
     assert not TeamCapacity.objects.exists()
 
 
