@@ -184,3 +184,11 @@ def test_page_of_a_pi_without_teams_shows_zero_capacity(signed_in, alice, rail):
     response = signed_in(alice).get(page_url(pi))
     assert response.status_code == 200
     assert "Rail has no teams yet, so its capacity is 0." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_cut_lines_cost_four_queries_and_follow_the_mode(plan_setup, django_assert_num_queries):
+    f = plan_setup
+    with django_assert_num_queries(4):
+        fill = plan_cut_lines(pi=f["pi"], mode="fill")
+    assert fill["business"] == f["wifi"].pk
