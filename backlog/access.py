@@ -21,12 +21,16 @@ def user_is_admin(user: User) -> bool:
 
 
 def user_is_popm(user: User) -> bool:
-    """Member of the POPM group: may read every ART, edit the ones they are POPM of."""
+    """A POPM may read every ART and edit the ones they are POPM of.
+
+    The POPM group, or being listed as POPM of any ART: an admin who adds someone to an ART's
+    POPMs but forgets the group still gets a working POPM.
+    """
     if not (user.is_authenticated and user.is_active):
         return False
     cached = getattr(user, "_popm_is_popm", None)
     if cached is None:
-        cached = user.groups.filter(name=POPM_GROUP).exists()
+        cached = user.groups.filter(name=POPM_GROUP).exists() or user.popm_arts.exists()
         user._popm_is_popm = cached
     return cached
 

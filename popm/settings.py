@@ -50,8 +50,8 @@ REDIS_URL = env_str("REDIS_URL")
 if IS_PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DJANGO_DEBUG must be off in production")
-    if SECRET_KEY == _DEFAULT_SECRET_KEY or len(SECRET_KEY) < 40:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to 40+ random characters")
+    if SECRET_KEY == _DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to 50+ random characters")
     for required in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS"):
         if not env_str(required):
             raise ImproperlyConfigured(f"{required} must be set in production")

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -19,6 +20,10 @@ from backlog.access import POPM_GROUP, STAKEHOLDER_GROUP
 from backlog.models import Art, Stakeholder
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import ArtFactory
+
+# Property tests check numbers, not speed: no per-example deadline on a busy 2-core CI machine.
+hypothesis_settings.register_profile("popm", deadline=None)
+hypothesis_settings.load_profile("popm")
 
 
 def _reachable(url: str, default_port: int) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-GOOD_SECRET = "k3Jv9-q0Zr7_mXb2Lw8sYt4Hn6Pd1Fc5Ge0Ua7Ri3Oe9"  # 45 varied characters
+GOOD_SECRET = "k3Jv9-q0Zr7_mXb2Lw8sYt4Hn6Pd1Fc5Ge0Ua7Ri3Oe9-xT2wQ8"  # 51 varied characters
 PRODUCTION = {
     "DJANGO_ENV": "production",
     "DJANGO_SECRET_KEY": GOOD_SECRET,
@@ -61,14 +61,14 @@ def test_with_no_variables_it_runs_locally_on_sqlite_with_in_process_tasks():
     "env, message",
     [
         ({**PRODUCTION, "DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off in production"),
-        (without("DJANGO_SECRET_KEY"), "DJANGO_SECRET_KEY must be set to 40+ random characters"),
+        (without("DJANGO_SECRET_KEY"), "DJANGO_SECRET_KEY must be set to 50+ random characters"),
         (
             {**PRODUCTION, "DJANGO_SECRET_KEY": "insecure-local-only-key-do-not-use-in-production"},
-            "DJANGO_SECRET_KEY must be set to 40+ random characters",
+            "DJANGO_SECRET_KEY must be set to 50+ random characters",
         ),
         (
             {**PRODUCTION, "DJANGO_SECRET_KEY": "short-secret"},
-            "DJANGO_SECRET_KEY must be set to 40+ random characters",
+            "DJANGO_SECRET_KEY must be set to 50+ random characters",
         ),
         (without("DATABASE_URL"), "DATABASE_URL must be set in production"),
         (without("REDIS_URL"), "REDIS_URL must be set in production"),

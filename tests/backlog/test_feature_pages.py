@@ -140,3 +140,13 @@ def test_my_requests_says_where_each_request_ranks_in_plain_words(carol, rail):
     assert "Ranked 2 of 2" in html
     assert "high value, low time criticality, little risk reduction, large job" in html
     assert "We need it" in html and "Not planned into a PI yet" in html
+
+
+def test_a_popm_listed_on_the_art_but_not_in_the_group_can_still_edit(rail, django_user_model):
+    forgotten = django_user_model.objects.create_user("erin")
+    rail.popms.add(forgotten)
+    feature = FeatureFactory(art=rail)
+    response = signed_in(forgotten).post(f"/features/{feature.pk}/", edit_data(feature, title="Edited"))
+    assert response.status_code == 302
+    feature.refresh_from_db()
+    assert feature.title == "Edited"
