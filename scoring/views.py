@@ -18,6 +18,7 @@ from backlog.access import arts_visible_to, user_can_edit_art
 from backlog.models import Art, Feature
 from backlog.services import VersionConflict, feature_update
 from scoring import charts, selectors
+from scoring.backlog_marks import backlog_marks
 from scoring.forms import INPUT_LABELS, BacklogFilterForm, ScoreRowForm
 from scoring.services import art_scores_current
 
@@ -67,6 +68,7 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
     loaded_at = request.GET.get("loaded_at", "")
     edited_since = datetime.fromtimestamp(int(loaded_at), tz=UTC) if loaded_at.isdigit() and moves else None
     status = _scoring_status(art)
+    marks = backlog_marks(art=art, pi=filters.get("pi") or pi)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("moved_after", None)
@@ -81,6 +83,7 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
         "current_pi": pi,
         "stale_before": pi.start_date if pi else None,
         "moves": moves,
+        "marks": marks,
         "edited_since": edited_since,
         "loaded_at": int(timezone.now().timestamp()),
         "moved_after": status["last_run"].pk if status["last_run"] else 0,

@@ -82,6 +82,13 @@ def _messages(conflict: list[str], errors: dict[str, str]) -> str:
     return "".join(parts)
 
 
+def _marks(marks) -> str:
+    return "".join(
+        f'<span class="mark mark-{escape(mark.css_class)}" title="{escape(mark.title)}">{escape(mark.text)}</span>'
+        for mark in marks
+    )
+
+
 def _move(move) -> str:
     if not move:
         return ""
@@ -96,7 +103,9 @@ def backlog_row(context, feature: Feature) -> SafeString:
     move = moves.get(feature.pk)
     edited_since = context.get("edited_since")
     conflict = context.get("conflict") or []
+    marks = (context.get("marks") or {}).get(feature.pk, [])
     classes = [
+        *(f"has-{mark.css_class}" for mark in marks),
         "moved" if move and edited_since and feature.updated_at > edited_since else "",
         "saved" if context.get("saved") else "",
         "conflict" if conflict else "",
@@ -113,7 +122,7 @@ def backlog_row(context, feature: Feature) -> SafeString:
         f'<tr id="feature-{feature.pk}" class="{" ".join(c for c in classes if c)}"{edit}>'
         f'<td class="rank num"><span class="rank-n">{_dash(feature.rank)}</span>{_move(move)}</td>'
         f'<td class="title-col"><a href="{FEATURE_URL.format(feature.pk)}">{escape(feature.title)}</a>'
-        f"{_badges(feature, context.get('stale_before'))}"
+        f"{_badges(feature, context.get('stale_before'))}{_marks(marks)}"
         f"{_messages(conflict, context.get('row_errors') or {})}</td>"
         f'<td><span class="kind kind-{feature.kind}">{KIND_LABELS.get(feature.kind, feature.kind)}</span></td>'
         f"<td>{STATUS_LABELS.get(feature.status, feature.status)}</td>"
