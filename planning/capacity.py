@@ -174,7 +174,7 @@ def plan_build(
 
 @dataclass(frozen=True, slots=True)
 class PlanWarning:
-    code: str  # too_big | nothing_committed | total
+    code: str  # no_budget | too_big | nothing_committed | total
     kind: str | None
     message: str
     feature_ids: tuple[int, ...] = ()
@@ -186,6 +186,11 @@ def plan_warnings(plan: Plan, titles: Mapping[int, str] | None = None) -> list[P
     warnings = []
     for kind in plan.kinds:
         label = kind.kind.capitalize()
+        if kind.budget == ZERO:
+            reason = "the PI has no capacity" if plan.capacity == ZERO else f"its share is {kind.share}%"
+            message = f"{label}: the budget is 0 points ({reason}), so nothing of this kind can be committed."
+            warnings.append(PlanWarning("no_budget", kind.kind, message, kind.too_big))
+            continue
         if kind.too_big:
             named = ", ".join(titles.get(fid, f"feature #{fid}") for fid in kind.too_big[:3])
             more = f" and {len(kind.too_big) - 3} more" if len(kind.too_big) > 3 else ""

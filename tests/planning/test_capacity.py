@@ -115,7 +115,10 @@ def test_zero_capacity_pi_commits_nothing_and_reports_zero_utilisation():
     assert (kind.budget, kind.committed, kind.below_line) == (D(0), (), (1, 2))
     assert kind.utilisation == D("0.00")
     assert plan.utilisation == D("0.00")
-    assert all(w.code != "total" or "0 of 0 points" in w.message for w in plan_warnings(plan))
+    warnings = plan_warnings(plan)
+    assert [w.code for w in warnings] == ["no_budget", "no_budget", "no_budget", "total"]
+    assert "(the PI has no capacity)" in warnings[0].message
+    assert warnings[-1].message == "0 of 0 points committed (0.00% of the ART's capacity)."
 
 
 def test_kind_with_share_zero_commits_nothing_while_the_others_use_their_budget():
@@ -126,6 +129,12 @@ def test_kind_with_share_zero_commits_nothing_while_the_others_use_their_budget(
     assert plan.kind("exploration").budget == D(0)
     assert plan.kind("exploration").below_line == (1,)
     assert plan.kind("business").committed == (2,)
+    assert [(w.code, w.message) for w in plan_warnings(plan) if w.kind == "exploration"] == [
+        (
+            "no_budget",
+            "Exploration: the budget is 0 points (its share is 0%), so nothing of this kind can be committed.",
+        )
+    ]
 
 
 def test_feature_that_fits_exactly_is_committed():
