@@ -31,25 +31,34 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure(label: str, function, repeat: int) -> dict:
-    """Wall time, and this process's CPU time (less disturbed when others load the machine;
-    it leaves out PostgreSQL's own work)."""
+def measure(cases: list[tuple[str, object]], repeat: int) -> list[dict]:
+    """Wall time and this process's CPU time of each case, run in interleaved rounds.
+
+    Rounds (every case once, then again) spread the noise of a shared machine evenly over
+    the cases. CPU time is less disturbed by other processes; it leaves out PostgreSQL's work.
+    """
     for _ in range(max(5, repeat // 10)):
-        function()
-    wall, cpu = [], []
+        for _label, function in cases:
+            function()
+    wall: dict[str, list[float]] = {label: [] for label, _ in cases}
+    cpu: dict[str, list[float]] = {label: [] for label, _ in cases}
     for _ in range(repeat):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        function()
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-    return {
-        "what": label,
-        "min_ms": round(min(wall), 2),
-        "p50_ms": round(statistics.median(wall), 2),
-        "p95_ms": round(percentile(wall, 0.95), 2),
-        "cpu_p50_ms": round(statistics.median(cpu), 2),
-        "runs": repeat,
-    }
+        for label, function in cases:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            function()
+            wall[label].append((time.perf_counter() - started) * 1000)
+            cpu[label].append((time.process_time() - started_cpu) * 1000)
+    return [
+        {
+            "what": label,
+            "min_ms": round(min(wall[label]), 2),
+            "p50_ms": round(statistics.median(wall[label]), 2),
+            "p95_ms": round(percentile(wall[label], 0.95), 2),
+            "cpu_p50_ms": round(statistics.median(cpu[label]), 2),
+            "runs": repeat,
+        }
+        for label, _ in cases
+    ]
 
 
 def main() -> None:
@@ -106,29 +115,28 @@ def run(size: int, repeat: int) -> None:
         response = page.get(f"/arts/{art.pk}/tradeoffs/", {"mode": "move", "move": move, "before": before})
         assert response.status_code == 200 and b"value-chart" in response.content
 
-    results = [
-        measure(
-            "pure math: compare() of the open backlog",
-            lambda: delay_cost.compare(jobs, proposed, "cod-jobsize"),
-            repeat,
-        ),
-        measure(
-            "tradeoff_evaluate(move, before) incl. DB reads",
-            lambda: selectors.tradeoff_evaluate(art=art, move=move, before=before),
-            repeat,
-        ),
-        measure(
-            'POST /api/arts/{id}/tradeoff/ {"move", "before"}',
-            lambda: post({"move": move, "before": before}),
-            repeat,
-        ),
-        measure(
-            f'POST /api/arts/{{id}}/tradeoff/ {{"sequence": [{len(sequence)} ids]}}',
-            lambda: post({"sequence": sequence}),
-            repeat,
-        ),
-        measure("GET what-if page (move X before Y, table, SVG chart)", whatif_page, max(10, repeat // 3)),
-    ]
+    results = measure(
+        [
+            (
+                "pure math: compare() of the open backlog",
+                lambda: delay_cost.compare(jobs, proposed, "cod-jobsize"),
+            ),
+            (
+                "tradeoff_evaluate(move, before) incl. DB reads",
+                lambda: selectors.tradeoff_evaluate(art=art, move=move, before=before),
+            ),
+            (
+                'POST /api/arts/{id}/tradeoff/ {"move", "before"}',
+                lambda: post({"move": move, "before": before}),
+            ),
+            (
+                f'POST /api/arts/{{id}}/tradeoff/ {{"sequence": [{len(sequence)} ids]}}',
+                lambda: post({"sequence": sequence}),
+            ),
+            ("GET what-if page (move X before Y, table, SVG chart)", whatif_page),
+        ],
+        repeat,
+    )
     with CaptureQueriesContext(connection) as queries:
         body = post({"move": move, "before": before}).json()
     print(f"answer: {body['summary']}")
