@@ -141,3 +141,15 @@ def test_tradeoff_api_reads_a_fixed_number_of_queries_whatever_the_backlog_size(
         return len(captured)
 
     assert queries_for(3) == queries_for(40)
+
+
+@pytest.mark.django_db
+def test_whatif_page_compares_in_the_unit_asked_for(client, alice, rail):
+    a = scored(rail, "A", 1, 1, 1, 1, cost_of_delay_per_week=Decimal("1000"), duration_weeks=Decimal("2"))
+    b = scored(rail, "B", 20, 20, 20, 1, cost_of_delay_per_week=Decimal("300"), duration_weeks=Decimal("3"))
+    client.force_login(alice)
+    params = {"mode": "order", f"pos_{a.pk}": "1", f"pos_{b.pk}": "2"}
+    assert whatif(client, rail, **params).context["result"]["unit"] == "money"
+    relative = whatif(client, rail, unit="cod-jobsize", **params)
+    assert relative.context["result"]["unit"] == "cod-jobsize"
+    assert 'value="cod-jobsize" selected' in relative.content.decode()
