@@ -67,11 +67,8 @@ def backlog_row_json(row: dict) -> dict:
 
 def _utc_iso_sql(column: str) -> str:
     """SQL giving what backlog_row_json gives: isoformat() in UTC with Z, microseconds if any."""
-    utc = f"({column} AT TIME ZONE 'UTC')"
     return (
-        f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-        f" || CASE WHEN date_trunc('second', {utc}) = {utc} THEN '' ELSE to_char({utc}, '.US') END"
-        " || 'Z'"
+        f"""replace(to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '.000000Z', 'Z')"""
     )
 
 
