@@ -96,7 +96,7 @@ def tradeoff_save_view(request: HttpRequest, art_id: int) -> HttpResponse:
     form = SaveTradeoffForm(request.POST)
     try:
         if not form.is_valid():
-            raise forms.ValidationError("; ".join(str(e) for e in form.errors.values()))
+            raise forms.ValidationError(" ".join(m for errors in form.errors.values() for m in errors))
         saved = services.tradeoff_save(
             art=art, acting_user=request.user, title=form.cleaned_data["title"], **form.question()
         )

@@ -153,3 +153,13 @@ def test_whatif_page_compares_in_the_unit_asked_for(client, alice, rail):
     relative = whatif(client, rail, unit="cod-jobsize", **params)
     assert relative.context["result"]["unit"] == "cod-jobsize"
     assert 'value="cod-jobsize" selected' in relative.content.decode()
+
+
+@pytest.mark.django_db
+def test_saving_a_bad_question_from_the_page_says_why_and_saves_nothing(client, alice, rail, two):
+    client.force_login(alice)
+    response = client.post(f"/arts/{rail.pk}/tradeoffs/save/", {"sequence": "1,x", "title": "t"}, follow=True)
+    assert "Nothing was saved: The proposed order must be feature ids." in response.content.decode()
+    response = client.post(f"/arts/{rail.pk}/tradeoffs/save/", {"sequence": "999999"}, follow=True)
+    assert "Nothing was saved: Unknown feature ids: 999999." in response.content.decode()
+    assert SavedTradeoff.objects.count() == 0
