@@ -6,3 +6,9 @@ class TradeoffsConfig(AppConfig):
 
     name = "tradeoffs"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from scoring.backlog_marks import backlog_marks_provider_register
+        from tradeoffs.backlog_marks import pin_marks
+
+        backlog_marks_provider_register(pin_marks)
