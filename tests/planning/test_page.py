@@ -192,3 +192,24 @@ def test_cut_lines_cost_four_queries_and_follow_the_mode(plan_setup, django_asse
     with django_assert_num_queries(4):
         fill = plan_cut_lines(pi=f["pi"], mode="fill")
     assert fill["business"] == f["wifi"].pk
+
+
+@pytest.mark.django_db
+def test_a_pi_of_another_art_is_not_found_under_this_art(signed_in, alice, plan_setup, sea):
+    other = ProgramIncrementFactory(art=sea)
+    assert (
+        signed_in(alice).get(f"/arts/{plan_setup['pi'].art_id}/pis/{other.pk}/capacity/").status_code == 404
+    )
+
+
+@pytest.mark.django_db
+def test_admin_lists_capacities_allocations_and_commits_read_only(signed_in, admin_user, alice, plan_setup):
+    from planning.services import plan_commit
+
+    plan_commit(pi=plan_setup["pi"], mode="strict", acting_user=alice)
+    client = signed_in(admin_user)
+    for model in ("teamcapacity", "allocation", "plancommit"):
+        assert client.get(f"/admin/planning/{model}/").status_code == 200
+    commit = PlanCommit.objects.get()
+    assert client.get(f"/admin/planning/plancommit/{commit.pk}/change/").status_code == 200
+    assert client.get("/admin/planning/plancommit/add/").status_code == 403
