@@ -6,3 +6,9 @@ class PlanningConfig(AppConfig):
 
     name = "planning"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from planning.backlog_marks import cut_line_marks
+        from scoring.backlog_marks import backlog_marks_provider_register
+
+        backlog_marks_provider_register(cut_line_marks)

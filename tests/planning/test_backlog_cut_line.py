@@ -1,0 +1,24 @@
+"""The ranked backlog page draws the selected PI's cut line per kind."""
+
+import pytest
+from django.test import Client
+
+from scoring.models import ScoringRun
+from scoring.services import scoring_run_execute
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_backlog_page_marks_the_last_feature_that_fits_each_kind(alice, rail):
+    TeamFactory(art=rail, velocity=10)  # 4 development iterations: 40 points, business 28
+    ProgramIncrementFactory(art=rail, name="PI 7")  # runs today
+    FeatureFactory(art=rail, title="Fits", user_business_value=20, job_size=1, estimate_points=20)
+    FeatureFactory(art=rail, title="Does not fit", user_business_value=8, job_size=2, estimate_points=20)
+    scoring_run_execute(run_id=ScoringRun.objects.create(art=rail, trigger="manual").pk)
+    client = Client()
+    client.force_login(alice)
+    html = client.get(f"/arts/{rail.pk}/backlog/").content.decode()  # current PI: PI 7
+    row_of_fits = html[html.index(">Fits<") : html.index(">Does not fit<")]
+    assert "Business cut line · PI 7" in row_of_fits
+    assert html.count("cut line ·") == 1
