@@ -3,7 +3,7 @@
 import json
 
 from django.db import connection
-from django.db.models import BooleanField
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -74,10 +74,11 @@ def _utc_iso_sql(column: str) -> str:
 
 # The rows of backlog_row_json, keys in the same order, written as JSON text by PostgreSQL
 # for the ids of one page, in the order of those ids. A page of 1000 rows then costs Python
-# a string join instead of 1000 dicts to build and encode; only the page's rows are written.
+# a string join instead of 1000 dicts to build and encode; only the page's rows are written
+# (a plain OFFSET would write every row it skips).
 BACKLOG_ROWS_JSON_SQL = f"""
 SELECT row_to_json(r)::text
-  FROM unnest(%s::bigint[]) WITH ORDINALITY AS page(id, position)
+  FROM unnest(ARRAY({{page_ids}})) WITH ORDINALITY AS page(id, position)
   JOIN {Feature._meta.db_table} AS f ON f.id = page.id
  CROSS JOIN LATERAL (SELECT
        f.id, f.rank, f.title, f.art_id AS art, f.pi_id AS pi, f.epic_id AS epic, f.team_id AS team,
@@ -89,14 +90,27 @@ SELECT row_to_json(r)::text
 """
 
 
-def backlog_rows_json(ids: list[int]) -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(BACKLOG_ROWS_JSON_SQL, [list(ids)])
-        return [row for (row,) in cursor.fetchall()]
+class BacklogRowsJson:
+    """The backlog's rows as JSON text, for a paginator: count() counts them, and a slice
+    asks PostgreSQL for that page of ids and their rows in one query."""
+
+    def __init__(self, features: QuerySet):
+        self.features = features
+
+    def count(self) -> int:
+        return self.features.count()
+
+    def __getitem__(self, page: slice) -> list[str]:
+        if page.start == page.stop:
+            return []
+        ids_sql, params = self.features.values_list("id", flat=True)[page].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(BACKLOG_ROWS_JSON_SQL.format(page_ids=ids_sql), params)
+            return [row for (row,) in cursor.fetchall()]
 
 
 class BacklogRow(serializers.Serializer):
-    """Schema of one row (built by backlog_rows_json on PostgreSQL, backlog_row_json elsewhere)."""
+    """Schema of one row (built by BacklogRowsJson on PostgreSQL, backlog_row_json elsewhere)."""
 
     id = serializers.IntegerField()
     rank = serializers.IntegerField(allow_null=True)
@@ -159,8 +173,8 @@ class ArtBacklogApi(GenericAPIView):
             art_id=art_id, pi_id=params.get("pi"), kind=params.get("kind"), status=params.get("status")
         )
         if connection.vendor == "postgresql" and request.accepted_renderer.format == "json":
-            ids = self.paginate_queryset(features.values_list("id", flat=True))
-            return self.page_json_response(backlog_rows_json(ids), scores_current)
+            rows = self.paginate_queryset(BacklogRowsJson(features))
+            return self.page_json_response(rows, scores_current)
         page = self.paginate_queryset(features.values(*BACKLOG_FIELDS))
         response = self.get_paginated_response([backlog_row_json(row) for row in page])
         response.data["scores_current"] = scores_current

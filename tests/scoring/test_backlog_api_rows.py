@@ -40,3 +40,20 @@ def test_rows_built_by_the_database_equal_the_python_rows_key_for_key(api, alice
     assert [list(row.items()) for row in body["results"]] == [list(row.items()) for row in expected]
     assert body["results"][0]["created_at"] == "2025-01-02T03:04:05Z"
     assert body["results"][0]["updated_at"] == "2025-01-02T03:04:05.000010Z"
+
+
+def test_an_empty_backlog_is_an_empty_first_page(api, alice, rail):
+    FeatureFactory(art=rail, status=Feature.Status.DONE)
+
+    body = api(alice).get(f"/api/arts/{rail.pk}/backlog/").json()
+
+    assert (body["count"], body["results"], body["next"]) == (0, [], None)
+
+
+def test_the_last_page_holds_the_lowest_ranks_in_order(api, alice, rail):
+    FeatureFactory.create_batch(5, art=rail)
+    scoring_run_execute(run_id=ScoringRun.objects.create(art=rail, trigger=ScoringRun.Trigger.MANUAL).pk)
+
+    body = api(alice).get(f"/api/arts/{rail.pk}/backlog/", {"page_size": 2, "page": 3}).json()
+
+    assert [row["rank"] for row in body["results"]] == [5]
