@@ -209,7 +209,8 @@ class Feature(models.Model):
     class Meta:
         ordering = ["art", "rank", "id"]
         indexes = [
-            models.Index(fields=["art", "rank", "id"], name="feature_art_rank"),
+            # status included: the ranked backlog reads its ids from the index alone.
+            models.Index(fields=["art", "rank", "id"], name="feature_art_rank", include=["status"]),
             models.Index(fields=["art", "status"], name="feature_art_status"),
         ]
         constraints = [
