@@ -135,6 +135,8 @@ class BacklogRow(serializers.Serializer):
 
 
 class ArtBacklogApi(GenericAPIView):
+    queryset = Feature.objects.none()  # the browsable API asks for one; rows come from the selector
+
     @extend_schema(
         parameters=[
             BacklogFilters,
