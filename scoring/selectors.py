@@ -50,6 +50,32 @@ def backlog_features(
     return features.order_by(F("rank").asc(nulls_last=True), "id")
 
 
+# What a row of the ranked backlog page shows, as values: a 1,000-row page of model
+# instances (with their team and PI) would build 3,000 objects.
+BACKLOG_ROW_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "status",
+    "version",
+    "rank",
+    "cost_of_delay",
+    "wsjf",
+    *Feature.SCORE_INPUTS,
+    "estimate_points",
+    "scored_at",
+    "updated_at",
+)
+
+
+def backlog_row_values(feature: Feature) -> dict:
+    """One feature instance as a row of backlog_page_features (for the inline-scoring answer)."""
+    row = {field: getattr(feature, field) for field in BACKLOG_ROW_FIELDS}
+    row["team_name"] = feature.team.name if feature.team_id else None
+    row["pi_name"] = feature.pi.name if feature.pi_id else None
+    return row
+
+
 def backlog_page_features(
     *,
     art_id: int,
@@ -59,35 +85,14 @@ def backlog_page_features(
     team_id: int | None = None,
     search: str = "",
 ) -> QuerySet:
-    """backlog_features with the page's extra filters, and what a row shows, in one query."""
+    """backlog_features with the page's extra filters, as the values a row shows, in one query."""
+
     features = backlog_features(art_id=art_id, pi_id=pi_id, kind=kind, status=status)
     if team_id is not None:
         features = features.filter(team_id=team_id)
     if search:
         features = features.filter(Q(title__icontains=search) | Q(description__icontains=search))
-    return features.select_related("team", "pi").only(*BACKLOG_PAGE_FIELDS)
-
-
-BACKLOG_PAGE_FIELDS = (
-    "id",
-    "art_id",
-    "title",
-    "kind",
-    "status",
-    "version",
-    "rank",
-    "cost_of_delay",
-    "wsjf",
-    "user_business_value",
-    "time_criticality",
-    "risk_reduction",
-    "job_size",
-    "estimate_points",
-    "scored_at",
-    "created_at",
-    "team__name",
-    "pi__name",
-)
+    return features.values(*BACKLOG_ROW_FIELDS, team_name=F("team__name"), pi_name=F("pi__name"))
 
 
 def last_done_run(*, art_id: int) -> ScoringRun | None:

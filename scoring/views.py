@@ -145,7 +145,8 @@ def feature_score(request: HttpRequest, feature_id: int) -> HttpResponse:
             feature = conflict.current
             context["conflict"] = _other_change(feature, form) or ["another field changed"]
         context["saved"] = not context["conflict"]
-    context |= {"feature": feature, **_scoring_status(feature.art), "oob_status": True}
+    row = selectors.backlog_row_values(feature)
+    context |= {"feature": row, **_scoring_status(feature.art), "oob_status": True}
     response = render(request, "scoring/backlog_row.html", context)
     if context["scores_current"]:
         # The run already finished (in-process tasks, or a fast worker): reload the ranking now.
