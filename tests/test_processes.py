@@ -98,6 +98,8 @@ def stack(transactional_db, tmp_path) -> Iterator[Stack]:
         "web": [
             BIN / "gunicorn",
             "popm.wsgi",
+            "-c",
+            "popm/gunicorn.conf.py",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
