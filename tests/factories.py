@@ -55,3 +55,16 @@ class FeatureFactory(factory.django.DjangoModelFactory):
     time_criticality = 2
     risk_reduction = 1
     job_size = 3
+
+
+def scored(art, title: str, ubv: int, tc: int, rr: int, size: int, **extra) -> Feature:
+    """A feature with its four WSJF inputs given in DOMAIN.md's order: UBV, TC, RR|OE, size."""
+    return FeatureFactory(
+        art=art,
+        title=title,
+        user_business_value=ubv,
+        time_criticality=tc,
+        risk_reduction=rr,
+        job_size=size,
+        **extra,
+    )

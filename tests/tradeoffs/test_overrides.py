@@ -3,21 +3,9 @@
 import pytest
 
 from backlog.models import Feature
-from tests.factories import FeatureFactory
+from tests.factories import scored
 from tradeoffs.models import Override
 from tradeoffs.selectors import active_pins
-
-
-def scored(art, title, ubv, tc, rr, size, **extra):
-    return FeatureFactory(
-        art=art,
-        title=title,
-        user_business_value=ubv,
-        time_criticality=tc,
-        risk_reduction=rr,
-        job_size=size,
-        **extra,
-    )
 
 
 @pytest.fixture

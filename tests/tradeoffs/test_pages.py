@@ -6,20 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import FeatureFactory
+from tests.factories import scored
 from tradeoffs.models import SavedTradeoff, ShareLink
-
-
-def scored(art, title, ubv, tc, rr, size, **extra):
-    return FeatureFactory(
-        art=art,
-        title=title,
-        user_business_value=ubv,
-        time_criticality=tc,
-        risk_reduction=rr,
-        job_size=size,
-        **extra,
-    )
 
 
 @pytest.fixture

@@ -6,20 +6,8 @@ from decimal import Decimal
 import pytest
 
 from backlog.models import Feature
-from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, scored
 from tradeoffs.models import SavedTradeoff
-
-
-def scored(art, title, ubv, tc, rr, size, **extra):
-    return FeatureFactory(
-        art=art,
-        title=title,
-        user_business_value=ubv,
-        time_criticality=tc,
-        risk_reduction=rr,
-        job_size=size,
-        **extra,
-    )
 
 
 @pytest.fixture
