@@ -4,6 +4,7 @@ Feature saves and deletes go through backlog.services so that a change made here
 scoring run exactly like one made in a page or over the API.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import Count, QuerySet
@@ -79,8 +80,33 @@ class FeatureRequestByFeatureInline(FeatureRequestInline):
     autocomplete_fields = ["stakeholder"]
 
 
+class FeatureAdminForm(forms.ModelForm):
+    """Carries the version the admin opened, so a stale save never overwrites a newer one."""
+
+    # No Meta: the admin builds the form's fields from FeatureAdmin.
+    edited_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edited_version"].initial = self.instance.version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        edited = cleaned.get("edited_version")
+        if self.instance.pk and edited is not None:
+            current = Feature.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if current != edited:
+                raise forms.ValidationError(
+                    f"Someone else saved this feature meanwhile (now version {current}); nothing was "
+                    "saved. Open it again to see their change, then apply yours."
+                )
+        return cleaned
+
+
 @admin.register(Feature)
 class FeatureAdmin(admin.ModelAdmin):
+    form = FeatureAdminForm
     list_display = [
         "title",
         "art",
@@ -124,7 +150,12 @@ class FeatureAdmin(admin.ModelAdmin):
             if name in form.cleaned_data
         }
         if change:
-            saved = services.feature_update(feature=obj, acting_user=request.user, **fields)
+            saved = services.feature_update(
+                feature=obj,
+                acting_user=request.user,
+                expected_version=form.cleaned_data.get("edited_version"),
+                **fields,
+            )
         else:
             saved = services.feature_create(art=form.cleaned_data["art"], acting_user=request.user, **fields)
         obj.pk = saved.pk

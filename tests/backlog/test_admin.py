@@ -9,7 +9,7 @@ from django.urls import reverse
 from backlog.models import Art, Epic, Feature, ProgramIncrement, Stakeholder, Team
 from scoring.models import ScoringRun
 from tests.backlog.conftest import train_build
-from tests.factories import ArtFactory
+from tests.factories import ArtFactory, FeatureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +152,14 @@ def test_a_changelist_costs_the_same_queries_for_3_rows_and_for_15(staff_client,
     few = queries_to_get(staff_client, admin_url(model, "changelist"))
     add(12)
     assert queries_to_get(staff_client, admin_url(model, "changelist")) == few
+
+
+def test_a_stale_admin_save_is_refused_and_overwrites_nothing(staff_client, rail):
+    feature = FeatureFactory(art=rail, title="Theirs")
+    Feature.objects.filter(pk=feature.pk).update(title="Theirs, newer", version=2)
+    data = {**feature_form(feature, title="Mine"), "edited_version": 1}
+    response = staff_client.post(admin_url(Feature, "change", feature.pk), data)
+    assert response.status_code == 200
+    assert "Someone else saved this feature meanwhile (now version 2)" in response.content.decode()
+    feature.refresh_from_db()
+    assert (feature.title, feature.version) == ("Theirs, newer", 2)
