@@ -156,6 +156,8 @@ def test_a_changelist_costs_the_same_queries_for_3_rows_and_for_15(staff_client,
 
 def test_a_stale_admin_save_is_refused_and_overwrites_nothing(staff_client, rail):
     feature = FeatureFactory(art=rail, title="Theirs")
+    opened = staff_client.get(admin_url(Feature, "change", feature.pk)).content.decode()
+    assert 'name="edited_version" value="1"' in opened
     Feature.objects.filter(pk=feature.pk).update(title="Theirs, newer", version=2)
     data = {**feature_form(feature, title="Mine"), "edited_version": 1}
     response = staff_client.post(admin_url(Feature, "change", feature.pk), data)
