@@ -5,6 +5,7 @@ admin (403 otherwise, checked before the input is validated).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -279,11 +280,30 @@ class PiCapacityPlanApi(APIView):
         return Response(plan_json(pi_plan(pi=pi, mode=mode.validated_data["mode"])))
 
 
+class CommitInput(ModeInput):
+    expected_committed = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text="The committed feature ids you reviewed; if the plan differs now, 409 and nothing is committed.",
+    )
+
+
 class PiCapacityPlanCommitApi(APIView):
-    @extend_schema(request=ModeInput, responses={201: PlanCommitOutput})
+    @extend_schema(request=CommitInput, responses={201: PlanCommitOutput, 409: OpenApiTypes.OBJECT})
     def post(self, request: Request, pi_id: int) -> Response:
         pi = pi_writable(request, pi_id)
-        mode = ModeInput(data=request.data)
-        mode.is_valid(raise_exception=True)
-        commit = services.plan_commit(pi=pi, mode=mode.validated_data["mode"], acting_user=request.user)
+        data = CommitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            commit = services.plan_commit(
+                pi=pi,
+                mode=data.validated_data["mode"],
+                acting_user=request.user,
+                expected_committed=data.validated_data.get("expected_committed"),
+            )
+        except services.PlanChanged as changed:
+            return Response(
+                {"detail": str(changed), "entered": changed.entered, "dropped": changed.dropped},
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response(commit_json(commit), status=status.HTTP_201_CREATED)

@@ -71,3 +71,9 @@ class TeamCapacityForm(forms.Form):
 
 class CommitForm(forms.Form):
     mode = forms.ChoiceField(choices=[(mode, mode) for mode in MODES])
+    # The committed feature ids the page showed, so the commit is the plan the POPM saw.
+    expected_committed = forms.RegexField(regex=r"^(\d+(,\d+)*)?$", required=False)
+
+    def clean_expected_committed(self) -> list[int] | None:
+        raw = self.cleaned_data["expected_committed"]
+        return [int(fid) for fid in raw.split(",") if fid] if raw is not None else None

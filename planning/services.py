@@ -77,18 +77,42 @@ def allocation_set(*, pi: ProgramIncrement, shares: Mapping[str, object], acting
     return allocation
 
 
+class PlanChanged(Exception):
+    """The plan computed now is not the one the POPM looked at when deciding to commit."""
+
+    def __init__(self, *, expected: Sequence[int], committed: Sequence[int]):
+        self.entered = [fid for fid in committed if fid not in set(expected)]
+        self.dropped = [fid for fid in expected if fid not in set(committed)]
+        super().__init__(
+            f"The plan changed since you looked at it ({len(self.entered)} feature(s) now committed "
+            f"that were not, {len(self.dropped)} no longer committed): nothing was committed. "
+            "Review the plan and commit again."
+        )
+
+
 @transaction.atomic
-def plan_commit(*, pi: ProgramIncrement, mode: str, acting_user: Any) -> PlanCommit:
+def plan_commit(
+    *,
+    pi: ProgramIncrement,
+    mode: str,
+    acting_user: Any,
+    expected_committed: Sequence[int] | None = None,
+) -> PlanCommit:
     """Commit the PI's plan as it stands: committed features enter the PI.
 
     Features already in the PI that are no longer committed stay in it (they are shown as
-    at risk); taking them out is the POPM's decision, made on the feature.
+    at risk); taking them out is the POPM's decision, made on the feature. With
+    expected_committed (the ids the POPM saw committed), a plan that has changed since
+    raises PlanChanged and commits nothing.
     """
     if mode not in MODES:
         raise ValidationError({"mode": f'"{mode}" is not allowed; use one of: {", ".join(MODES)}.'})
     # One commit of a PI at a time: the second waits and sees the first one's assignments.
     ProgramIncrement.objects.select_for_update().get(pk=pi.pk)
     state = pi_plan(pi=pi, mode=mode)
+    committed = [fid for kind in state.plan.kinds for fid in kind.committed]
+    if expected_committed is not None and set(expected_committed) != set(committed):
+        raise PlanChanged(expected=expected_committed, committed=committed)
     entering = Feature.objects.select_for_update().filter(
         pk__in=state.enters, pi__isnull=True, art_id=pi.art_id
     )
@@ -96,7 +120,6 @@ def plan_commit(*, pi: ProgramIncrement, mode: str, acting_user: Any) -> PlanCom
     for feature in entering.order_by("pk"):
         feature_update(feature=feature, acting_user=acting_user, pi=pi)
         assigned.append(feature.pk)
-    committed = [fid for kind in state.plan.kinds for fid in kind.committed]
     previous = set() if state.last_commit is None else set(state.last_commit.committed)
     return PlanCommit.objects.create(
         pi=pi,

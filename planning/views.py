@@ -116,7 +116,18 @@ def plan_commit(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
     form = CommitForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest("mode: use one of strict, fill.")
-    commit = services.plan_commit(pi=pi, mode=form.cleaned_data["mode"], acting_user=request.user)
+    try:
+        commit = services.plan_commit(
+            pi=pi,
+            mode=form.cleaned_data["mode"],
+            acting_user=request.user,
+            expected_committed=form.cleaned_data["expected_committed"]
+            if "expected_committed" in request.POST
+            else None,
+        )
+    except services.PlanChanged as changed:
+        messages.error(request, str(changed))
+        return redirect(_page_url(pi, form.cleaned_data["mode"]))
     messages.success(
         request,
         f"Plan committed ({commit.mode}): {len(commit.committed)} features committed, "

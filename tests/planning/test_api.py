@@ -338,3 +338,30 @@ def test_database_refuses_shares_that_do_not_sum_to_100(plan_setup):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Allocation.objects.create(pi=plan_setup["pi"], business=70, enabler=20, exploration=5)
+
+
+@pytest.mark.django_db
+def test_commit_with_a_stale_expected_plan_answers_409_and_commits_nothing(api, alice, rail):
+    from planning.models import PlanCommit
+    from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
+    from tests.planning.conftest import rank_art
+
+    TeamFactory(art=rail, velocity=10)
+    pi = ProgramIncrementFactory(art=rail)
+    reviewed = FeatureFactory(art=rail, user_business_value=8, job_size=2, estimate_points=5)
+    newcomer = FeatureFactory(art=rail, user_business_value=20, job_size=1, estimate_points=5)
+    rank_art(rail)
+    response = api(alice).post(
+        f"/api/pis/{pi.pk}/capacity-plan/commit/",
+        {"mode": "strict", "expected_committed": [reviewed.pk]},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.data["entered"] == [newcomer.pk]
+    assert not PlanCommit.objects.exists()
+    ok = api(alice).post(
+        f"/api/pis/{pi.pk}/capacity-plan/commit/",
+        {"mode": "strict", "expected_committed": [newcomer.pk, reviewed.pk]},
+        format="json",
+    )
+    assert ok.status_code == 201

@@ -213,3 +213,31 @@ def test_admin_lists_capacities_allocations_and_commits_read_only(signed_in, adm
     commit = PlanCommit.objects.get()
     assert client.get(f"/admin/planning/plancommit/{commit.pk}/change/").status_code == 200
     assert client.get("/admin/planning/plancommit/add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_commit_of_a_plan_that_changed_since_the_page_loaded_commits_nothing(alice, rail):
+    from django.test import Client
+
+    from tests.factories import TeamFactory
+
+    TeamFactory(art=rail, velocity=10)
+    pi = ProgramIncrementFactory(art=rail)
+    seen = FeatureFactory(art=rail, title="Seen", user_business_value=8, job_size=2, estimate_points=5)
+    rank_art(rail)
+    client = Client()
+    client.force_login(alice)
+    page = client.get(f"/arts/{rail.pk}/pis/{pi.pk}/capacity/").content.decode()
+    assert f'name="expected_committed" value="{seen.pk}"' in page
+    newcomer = FeatureFactory(
+        art=rail, title="Newcomer", user_business_value=20, job_size=1, estimate_points=5
+    )
+    rank_art(rail)
+    response = client.post(
+        f"/arts/{rail.pk}/pis/{pi.pk}/capacity/commit/",
+        {"mode": "strict", "expected_committed": str(seen.pk)},
+        follow=True,
+    )
+    assert "The plan changed since you looked at it (1 feature(s) now committed" in response.content.decode()
+    assert not PlanCommit.objects.exists()
+    assert Feature.objects.filter(pk__in=[seen.pk, newcomer.pk], pi=pi).count() == 0
