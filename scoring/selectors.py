@@ -5,6 +5,7 @@ from datetime import date
 from django.db.models import F, Q, QuerySet
 
 from backlog.models import Feature, ProgramIncrement
+from scoring import wsjf
 from scoring.models import FeatureScore, ScoringRun
 
 BACKLOG_FIELDS = (
@@ -116,3 +117,12 @@ def current_pi(*, art_id: int, today: date) -> ProgramIncrement | None:
         pis.filter(start_date__lte=today, end_date__gte=today).first()
         or pis.filter(start_date__gt=today).order_by("start_date").first()
     )
+
+
+def columns_without_one_in(features: QuerySet) -> list[str]:
+    """The WSJF inputs in which no feature of this view scores 1 (the relative estimation rule).
+
+    Reads the distinct input combinations (at most 7^4, whatever the backlog size).
+    """
+    combinations = features.order_by().values(*Feature.SCORE_INPUTS).distinct()
+    return wsjf.columns_without_one(list(combinations), Feature.SCORE_INPUTS)

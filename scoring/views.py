@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -34,17 +33,17 @@ def _scoring_status(art: Art) -> dict:
     return {"art": art, "scores_current": art_scores_current(art_id=art.pk), "last_run": last_run}
 
 
-def _relative_flags(features) -> list[str]:
-    """Columns of the current view in which no feature scores 1 (DOMAIN.md, relative rule)."""
-    counts = features.aggregate(
-        **{f"{field}_ones": Count("id", filter=Q(**{field: 1})) for field in Feature.SCORE_INPUTS},
-        **{f"{field}_set": Count(field) for field in Feature.SCORE_INPUTS},
-    )
-    return [
-        INPUT_LABELS[field]
-        for field in Feature.SCORE_INPUTS
-        if counts[f"{field}_set"] and not counts[f"{field}_ones"]
-    ]
+def _moves_since_load(request: HttpRequest, art: Art) -> tuple[dict, datetime | None]:
+    """Rank moves since the page loaded, and from when a row counts as edited since then.
+
+    Rows edited since the page loaded are highlighted; rows they pushed aside only get a badge.
+    """
+    moved_after, loaded_at = request.GET.get("moved_after", ""), request.GET.get("loaded_at", "")
+    if not moved_after.isdigit():
+        return {}, None
+    moves = selectors.rank_moves_after(art_id=art.pk, run_id=int(moved_after))
+    edited_since = datetime.fromtimestamp(int(loaded_at), tz=UTC) if loaded_at.isdigit() and moves else None
+    return moves, edited_since
 
 
 def _backlog_context(request: HttpRequest, art: Art) -> dict:
@@ -60,13 +59,7 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
     )
     page = Paginator(features, PAGE_SIZE).get_page(filters.get("page"))
     pi = selectors.current_pi(art_id=art.pk, today=timezone.localdate())
-    moved_after = request.GET.get("moved_after", "")
-    moves = (
-        selectors.rank_moves_after(art_id=art.pk, run_id=int(moved_after)) if moved_after.isdigit() else {}
-    )
-    # Rows edited since the page loaded are highlighted; rows they pushed aside only get a badge.
-    loaded_at = request.GET.get("loaded_at", "")
-    edited_since = datetime.fromtimestamp(int(loaded_at), tz=UTC) if loaded_at.isdigit() and moves else None
+    moves, edited_since = _moves_since_load(request, art)
     status = _scoring_status(art)
     marks = backlog_marks(art=art, pi=filters.get("pi") or pi)
     query = request.GET.copy()
@@ -79,7 +72,7 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "flags": _relative_flags(features),
+        "flags": [INPUT_LABELS[field] for field in selectors.columns_without_one_in(features)],
         "current_pi": pi,
         "stale_before": pi.start_date if pi else None,
         "moves": moves,
@@ -88,7 +81,6 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
         "loaded_at": int(timezone.now().timestamp()),
         "moved_after": status["last_run"].pk if status["last_run"] else 0,
         "can_edit": user_can_edit_art(request.user, art.pk),
-        "input_labels": INPUT_LABELS,
     }
 
 
@@ -129,7 +121,7 @@ def feature_score(request: HttpRequest, feature_id: int) -> HttpResponse:
     if not user_can_edit_art(request.user, feature.art_id):
         return HttpResponseForbidden("Only a POPM of this ART may change scores.")
     form = ScoreRowForm(request.POST)
-    context = {"can_edit": True, "input_labels": INPUT_LABELS, "row_errors": {}, "conflict": []}
+    context = {"can_edit": True, "row_errors": {}, "conflict": []}
     if not form.is_valid():
         context["row_errors"] = {name: errors[0] for name, errors in form.errors.items()}
     else:
