@@ -94,6 +94,8 @@ def gunicorn_start(port: int, workers: int) -> subprocess.Popen:
         [
             str(ROOT / ".venv/bin/gunicorn"),
             "popm.wsgi",
+            "-c",
+            "popm/gunicorn.conf.py",  # popm's worker settings (collector tuning); flags below win
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

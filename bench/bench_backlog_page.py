@@ -10,6 +10,7 @@ worker is another process); the queue is purged at the end.
 """
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -65,12 +66,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--features", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="keep CPython's default collector settings instead of popm's worker settings",
+    )
     args = parser.parse_args()
 
     admin_sql(f"DROP DATABASE IF EXISTS {DB}")
     admin_sql(f"CREATE DATABASE {DB}")
     try:
-        run(args.features, args.requests)
+        run(args.features, args.requests, worker_gc=not args.default_gc)
     finally:
         from django.db import connections
 
@@ -78,7 +84,7 @@ def main() -> None:
         admin_sql(f"DROP DATABASE IF EXISTS {DB}")
 
 
-def run(feature_count: int, request_count: int) -> None:
+def run(feature_count: int, request_count: int, *, worker_gc: bool) -> None:
     import django
 
     django.setup()
@@ -128,6 +134,11 @@ def run(feature_count: int, request_count: int) -> None:
     client = Client()
     client.force_login(popm)
 
+    if worker_gc:
+        from popm.worker_gc import worker_gc_tune
+
+        worker_gc_tune()  # as popm/gunicorn.conf.py does in every worker
+    print(f"collector thresholds {gc.get_threshold()}, frozen objects {gc.get_freeze_count()}")
     url = f"/arts/{art.pk}/backlog/"
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)

@@ -14,6 +14,7 @@ Target (issue 5): a trade-off over an ART of 1,000 features in <= 50 ms.
 """
 
 import argparse
+import gc
 import json
 import statistics
 import time
@@ -65,16 +66,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--features", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=60)
+    parser.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="keep CPython's default collector settings instead of popm's worker settings",
+    )
     args = parser.parse_args()
     print(machine())
     database_create(DATABASE)
     try:
-        run(args.features, args.repeat)
+        run(args.features, args.repeat, not args.default_gc)
     finally:
         database_drop(DATABASE)
 
 
-def run(size: int, repeat: int) -> None:
+def run(size: int, repeat: int, worker_gc: bool = True) -> None:
     from django.contrib.auth.models import Group, User
     from django.db import connection
     from django.test import Client
@@ -82,6 +88,7 @@ def run(size: int, repeat: int) -> None:
     from rest_framework.authtoken.models import Token
 
     from backlog.access import POPM_GROUP
+    from popm.worker_gc import worker_gc_tune
     from tradeoffs import delay_cost, selectors
 
     art = art_create(name=f"ART of {size}", features=size)
@@ -115,6 +122,9 @@ def run(size: int, repeat: int) -> None:
         response = page.get(f"/arts/{art.pk}/tradeoffs/", {"mode": "move", "move": move, "before": before})
         assert response.status_code == 200 and b"value-chart" in response.content
 
+    if worker_gc:
+        worker_gc_tune()  # as popm/gunicorn.conf.py does in every worker
+    print(f"collector thresholds {gc.get_threshold()}, frozen objects {gc.get_freeze_count()}")
     results = measure(
         [
             (
