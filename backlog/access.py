@@ -7,6 +7,7 @@ them: 404), editing by checking the editable set (a visible but not editable ART
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
+from django.http import Http404
 
 from backlog.models import Art
 
@@ -49,6 +50,14 @@ def arts_editable_by(user: User) -> QuerySet[Art]:
     if not user_is_popm(user):
         return Art.objects.none()
     return Art.objects.filter(popms=user)
+
+
+def art_visible_or_404(user: User, art_id: int | str) -> Art:
+    """The ART if the user may see it; otherwise 404 (an ART they cannot see does not exist)."""
+    art = arts_visible_to(user).filter(pk=art_id).first() if str(art_id).isdigit() else None
+    if art is None:
+        raise Http404("No such ART.")
+    return art
 
 
 def art_ids_editable_by(user: User) -> set[int]:

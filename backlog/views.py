@@ -3,10 +3,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from backlog import services
-from backlog.access import arts_editable_by, arts_visible_to, user_can_edit_art, user_is_admin, user_is_popm
+from backlog.access import (
+    art_visible_or_404,
+    arts_editable_by,
+    arts_visible_to,
+    user_can_edit_art,
+    user_is_admin,
+    user_is_popm,
+)
 from backlog.forms import FeatureForm
 from backlog.models import Art, Feature, FeatureRequest
 from scoring.wsjf import score_in_words
@@ -27,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def art_switch(request: HttpRequest) -> HttpResponse:
-    art = get_object_or_404(arts_visible_to(request.user), pk=request.GET.get("art", "0") or "0")
+    art = art_visible_or_404(request.user, request.GET.get("art", ""))
     return redirect("art_backlog_page", art_id=art.pk)
 
 
@@ -101,7 +108,7 @@ def feature_page(request: HttpRequest, feature_id: int) -> HttpResponse:
 
 @login_required
 def feature_create(request: HttpRequest, art_id: int) -> HttpResponse:
-    art = get_object_or_404(arts_visible_to(request.user), pk=art_id)
+    art = art_visible_or_404(request.user, art_id)
     if not user_can_edit_art(request.user, art.pk):
         return HttpResponseForbidden("Only a POPM of this ART may create features.")
     form = FeatureForm(request.POST or None, art_id=art.pk)

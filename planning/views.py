@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from backlog.access import arts_visible_to, user_can_edit_art
-from backlog.models import Art, ProgramIncrement
+from backlog.access import art_visible_or_404, user_can_edit_art
+from backlog.models import ProgramIncrement
 from planning import services
 from planning.capacity import MODES, STRICT
 from planning.forms import AllocationForm, CommitForm, TeamCapacityForm
@@ -19,15 +19,8 @@ from planning.page import capacity_page_build
 from planning.selectors import pi_for_planning, pi_plan, pi_team_capacities
 
 
-def _art_visible(request: HttpRequest, art_id: int) -> Art:
-    art = arts_visible_to(request.user).filter(pk=art_id).first()
-    if art is None:
-        raise Http404("No such ART.")
-    return art
-
-
 def _pi_visible(request: HttpRequest, art_id: int, pi_id: int) -> ProgramIncrement:
-    art = _art_visible(request, art_id)
+    art = art_visible_or_404(request.user, art_id)
     pi = ProgramIncrement.objects.filter(pk=pi_id, art=art).first()
     if pi is None:
         raise Http404("No such PI.")
@@ -72,7 +65,7 @@ def _render(request: HttpRequest, pi: ProgramIncrement, *, status: int = 200, **
 @login_required
 def capacity_page_current(request: HttpRequest, art_id: int) -> HttpResponse:
     """The plan of the PI running now, else the next one; an empty page if the ART has none."""
-    art = _art_visible(request, art_id)
+    art = art_visible_or_404(request.user, art_id)
     pi = pi_for_planning(art_id=art.pk, today=timezone.localdate())
     if pi is None:
         return render(request, "planning/no_pi.html", {"art": art, "nav": "capacity"})

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from backlog.access import arts_visible_to, user_can_edit_art
+from backlog.access import art_visible_or_404, arts_visible_to, user_can_edit_art
 from backlog.models import Art, Feature
 from backlog.services import VersionConflict, feature_update
 from scoring import charts, selectors
@@ -22,10 +22,6 @@ from scoring.forms import INPUT_LABELS, BacklogFilterForm, ScoreRowForm
 from scoring.services import art_scores_current
 
 PAGE_SIZE = 1000
-
-
-def _visible_art(request: HttpRequest, art_id: int) -> Art:
-    return get_object_or_404(arts_visible_to(request.user), pk=art_id)
 
 
 def _scoring_status(art: Art) -> dict:
@@ -86,7 +82,7 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
 
 @login_required
 def backlog_page(request: HttpRequest, art_id: int) -> HttpResponse:
-    art = _visible_art(request, art_id)
+    art = art_visible_or_404(request.user, art_id)
     context = _backlog_context(request, art)
     if request.htmx and request.GET.get("partial") == "table":
         return render(request, "scoring/backlog.html#table", context)
@@ -96,7 +92,7 @@ def backlog_page(request: HttpRequest, art_id: int) -> HttpResponse:
 @login_required
 def backlog_status(request: HttpRequest, art_id: int) -> HttpResponse:
     """Polled while a run is pending; tells the page to reload its table when it finishes."""
-    art = _visible_art(request, art_id)
+    art = art_visible_or_404(request.user, art_id)
     context = _scoring_status(art)
     response = render(request, "scoring/backlog.html#status", context)
     if context["scores_current"]:
@@ -148,7 +144,7 @@ def feature_score(request: HttpRequest, feature_id: int) -> HttpResponse:
 
 @login_required
 def value_effort_chart(request: HttpRequest, art_id: int) -> HttpResponse:
-    art = _visible_art(request, art_id)
+    art = art_visible_or_404(request.user, art_id)
     features = selectors.backlog_features(art_id=art.pk).exclude(job_size=None).exclude(cost_of_delay=None)
     chart = charts.value_effort_chart(
         list(features.values("id", "title", "kind", "cost_of_delay", "job_size", "wsjf", "rank"))

@@ -13,20 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backlog.access import arts_visible_to, user_can_edit_art
+from backlog.access import art_visible_or_404, arts_visible_to, user_can_edit_art
 from backlog.api_pagination import PageSizePagination
-from backlog.models import Art
 from tradeoffs import selectors, services
 from tradeoffs.delay_cost import UNITS
 from tradeoffs.models import Override, SavedTradeoff, ShareLink
 from tradeoffs.selectors import TradeoffInputError
-
-
-def visible_art(request: Request, art_id: int) -> Art:
-    art = arts_visible_to(request.user).filter(pk=art_id).first()
-    if art is None:
-        raise exceptions.NotFound("No such ART.")
-    return art
 
 
 def check_can_edit(request: Request, art_id: int) -> None:
@@ -117,7 +109,7 @@ class TradeoffApi(APIView):
     @extend_schema(request=TradeoffInput, responses={200: TradeoffOutput}, operation_id="art_tradeoff")
     def post(self, request: Request, art_id: int) -> Response:
         """What if the features went in this order? Nothing is saved."""
-        art = visible_art(request, art_id)
+        art = art_visible_or_404(request.user, art_id)
         question = TradeoffInput(data=request.data)
         question.is_valid(raise_exception=True)
         try:
@@ -142,7 +134,7 @@ class SavedTradeoffInput(TradeoffInput):
 class SavedTradeoffListApi(APIView):
     @extend_schema(responses={200: SavedTradeoffOutput(many=True)}, operation_id="art_tradeoffs_list")
     def get(self, request: Request, art_id: int) -> Response:
-        art = visible_art(request, art_id)
+        art = art_visible_or_404(request.user, art_id)
         paginator = PageSizePagination()
         page = paginator.paginate_queryset(selectors.saved_tradeoffs(art_id=art.pk), request, view=self)
         return paginator.get_paginated_response(SavedTradeoffOutput(page, many=True).data)
@@ -152,7 +144,7 @@ class SavedTradeoffListApi(APIView):
     )
     def post(self, request: Request, art_id: int) -> Response:
         """Save a what-if answer as it is now, to discuss or share it later."""
-        art = visible_art(request, art_id)
+        art = art_visible_or_404(request.user, art_id)
         check_can_edit(request, art.pk)
         question = SavedTradeoffInput(data=request.data)
         question.is_valid(raise_exception=True)
@@ -281,7 +273,7 @@ class OverrideListApi(APIView):
     @extend_schema(responses={200: OverrideOutput(many=True)}, operation_id="art_overrides_list")
     def get(self, request: Request, art_id: int) -> Response:
         """The override ledger: every pin, newest first, removed ones included."""
-        art = visible_art(request, art_id)
+        art = art_visible_or_404(request.user, art_id)
         paginator = PageSizePagination()
         page = paginator.paginate_queryset(selectors.overrides_ledger(art_id=art.pk), request, view=self)
         return paginator.get_paginated_response(OverrideOutput(page, many=True).data)
@@ -291,7 +283,7 @@ class OverrideListApi(APIView):
     )
     def post(self, request: Request, art_id: int) -> Response:
         """Pin a feature above its WSJF rank, with a reason. The WSJF inputs do not change."""
-        art = visible_art(request, art_id)
+        art = art_visible_or_404(request.user, art_id)
         check_can_edit(request, art.pk)
         pin = OverrideInput(data=request.data)
         pin.is_valid(raise_exception=True)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from backlog.access import arts_visible_to, user_can_edit_art
+from backlog.access import art_visible_or_404, user_can_edit_art
 from backlog.models import Art
 from tradeoffs import selectors, services
 from tradeoffs.charts import value_chart
@@ -27,9 +27,7 @@ MOVED_ROWS_SHOWN = 50
 
 
 def _art(request: HttpRequest, art_id: int, *, edit: bool = False) -> Art:
-    art = arts_visible_to(request.user).filter(pk=art_id).first()
-    if art is None:
-        raise Http404("No such ART.")
+    art = art_visible_or_404(request.user, art_id)
     if edit and not user_can_edit_art(request.user, art.pk):
         raise PermissionDenied("Only a POPM of this ART may change this.")
     return art
