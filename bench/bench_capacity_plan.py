@@ -6,7 +6,7 @@ Creates (and drops, unless --keep) the PostgreSQL database popm_bench_plan on 12
 loads one ART with 8 teams, a PI and N candidate features (kinds 70/20/10, about 5% without
 an estimate, about 3% unscored), ranks them with a real scoring run, then times:
 - the pure plan (planning.capacity.plan_build), strict and fill, on N candidates;
-- the plan as the app builds it (planning.selectors.pi_plan: queries + plan + warnings);
+- the plan as the app builds it (scoring.planning.selectors.pi_plan: queries + plan + warnings);
 - GET /api/pis/{id}/capacity-plan/ and the capacity page, in-process with Django's test
   client (server time: routing, middleware, queries, JSON or template rendering; no network);
 - the plan and the page again with popm's worker GC settings (popm/worker_gc.py), as its
@@ -128,10 +128,10 @@ def run(feature_count: int, request_count: int) -> None:
     from django.test import Client
 
     from backlog.access import POPM_GROUP
-    from planning.capacity import FILL, STRICT, Candidate, plan_build
-    from planning.selectors import pi_plan, plan_features
-    from planning.services import plan_commit
     from popm.worker_gc import worker_gc_tune
+    from scoring.planning.capacity import FILL, STRICT, Candidate, plan_build
+    from scoring.planning.selectors import pi_plan, plan_features
+    from scoring.planning.services import plan_commit
 
     # One connection across requests, as a production worker with CONN_MAX_AGE keeps.
     request_finished.disconnect(close_old_connections)

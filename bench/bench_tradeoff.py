@@ -89,7 +89,7 @@ def run(size: int, repeat: int, worker_gc: bool = True) -> None:
 
     from backlog.access import POPM_GROUP
     from popm.worker_gc import worker_gc_tune
-    from tradeoffs import delay_cost, selectors
+    from scoring.tradeoffs import delay_cost, selectors
 
     art = art_create(name=f"ART of {size}", features=size)
     user = User.objects.create_user("bench-popm")

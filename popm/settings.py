@@ -71,8 +71,8 @@ INSTALLED_APPS = [
     "template_partials",
     "backlog",
     "scoring",
-    "planning",
-    "tradeoffs",
+    "scoring.planning",
+    "scoring.tradeoffs",
 ]
 
 MIDDLEWARE = [

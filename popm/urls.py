@@ -18,8 +18,8 @@ api_urls = [
     path("arts/<int:art_id>/backlog/", scoring_api.ArtBacklogApi.as_view(), name="art-backlog"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", include("planning.api_urls")),
-    path("", include("tradeoffs.api_urls")),
+    path("", include("scoring.planning.api_urls")),
+    path("", include("scoring.tradeoffs.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -28,6 +28,6 @@ urlpatterns = [
     path("api/", include(api_urls)),
     path("", include("backlog.urls")),
     path("", include("scoring.urls")),
-    path("", include("planning.urls")),
-    path("", include("tradeoffs.urls")),
+    path("", include("scoring.planning.urls")),
+    path("", include("scoring.tradeoffs.urls")),
 ]

@@ -3,8 +3,8 @@
 import pytest
 
 from backlog.models import Feature
-from planning.models import Allocation, PlanCommit, TeamCapacity
 from scoring.models import ScoringRun
+from scoring.planning.models import Allocation, PlanCommit, TeamCapacity
 from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
 from tests.planning.conftest import rank_art
 
@@ -342,7 +342,7 @@ def test_database_refuses_shares_that_do_not_sum_to_100(plan_setup):
 
 @pytest.mark.django_db
 def test_commit_with_a_stale_expected_plan_answers_409_and_commits_nothing(api, alice, rail):
-    from planning.models import PlanCommit
+    from scoring.planning.models import PlanCommit
     from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
     from tests.planning.conftest import rank_art
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from backlog.models import Feature
-from planning.models import PlanCommit
+from scoring.planning.models import PlanCommit
 from tests.browser.conftest import screenshot
 from tests.factories import FeatureFactory
 from tests.planning.conftest import rank_art

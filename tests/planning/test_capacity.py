@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planning.capacity import (
+from scoring.planning.capacity import (
     FILL,
     KINDS,
     STRICT,
@@ -19,7 +19,7 @@ from planning.capacity import (
     shares_check,
     team_capacity_default,
 )
-from planning.chart import capacity_chart
+from scoring.planning.chart import capacity_chart
 
 D = Decimal
 DEFAULT = {"business": 70, "enabler": 20, "exploration": 10}

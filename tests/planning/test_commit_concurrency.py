@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from backlog.models import Feature
-from planning.models import PlanCommit
-from planning.services import plan_commit
+from scoring.planning.models import PlanCommit
+from scoring.planning.services import plan_commit
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backlog.models import Feature
-from planning.models import Allocation, PlanCommit, TeamCapacity
-from planning.selectors import plan_cut_lines
+from scoring.planning.models import Allocation, PlanCommit, TeamCapacity
+from scoring.planning.selectors import plan_cut_lines
 from tests.factories import FeatureFactory, ProgramIncrementFactory
 from tests.planning.conftest import rank_art
 
@@ -204,7 +204,7 @@ def test_a_pi_of_another_art_is_not_found_under_this_art(signed_in, alice, plan_
 
 @pytest.mark.django_db
 def test_admin_lists_capacities_allocations_and_commits_read_only(signed_in, admin_user, alice, plan_setup):
-    from planning.services import plan_commit
+    from scoring.planning.services import plan_commit
 
     plan_commit(pi=plan_setup["pi"], mode="strict", acting_user=alice)
     client = signed_in(admin_user)

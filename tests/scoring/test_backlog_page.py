@@ -187,7 +187,7 @@ def page_queries(client, url) -> int:
 
 
 def test_backlog_page_costs_the_same_queries_for_5_and_60_features(alice, rail):
-    from tradeoffs.services import override_create
+    from scoring.tradeoffs.services import override_create
 
     TeamFactory(art=rail, velocity=10)
     ProgramIncrementFactory(art=rail)  # the current PI: its cut lines are drawn too

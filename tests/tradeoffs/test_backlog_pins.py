@@ -5,8 +5,8 @@ from django.test import Client
 
 from scoring.models import ScoringRun
 from scoring.services import scoring_run_execute
+from scoring.tradeoffs.services import override_create, override_remove
 from tests.factories import FeatureFactory
-from tradeoffs.services import override_create, override_remove
 
 pytestmark = pytest.mark.django_db
 

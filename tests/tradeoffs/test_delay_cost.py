@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.wsjf import SCALE, cost_of_delay
-from tradeoffs.delay_cost import (
+from scoring.tradeoffs.delay_cost import (
     MONEY,
     RELATIVE,
     Job,
@@ -23,6 +22,7 @@ from tradeoffs.delay_cost import (
     pin_to,
     value_curve,
 )
+from scoring.wsjf import SCALE, cost_of_delay
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

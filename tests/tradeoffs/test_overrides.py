@@ -3,9 +3,9 @@
 import pytest
 
 from backlog.models import Feature
+from scoring.tradeoffs.models import Override
+from scoring.tradeoffs.selectors import active_pins
 from tests.factories import scored
-from tradeoffs.models import Override
-from tradeoffs.selectors import active_pins
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_stakeholder_reads_the_ledger_page_without_the_pin_form(client, carol, r
 
 @pytest.mark.django_db
 def test_pins_effect_now_applies_every_active_pin_and_sums_their_cost(api, alice, rail, backlog):
-    from tradeoffs.selectors import pins_effect_now
+    from scoring.tradeoffs.selectors import pins_effect_now
 
     a, b, c = backlog
     assert pins_effect_now(art_id=rail.pk) == {"order": [a.pk, b.pk, c.pk], "pins": 0, "extra_delay_cost": 0}

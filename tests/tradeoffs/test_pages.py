@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from scoring.tradeoffs.models import SavedTradeoff, ShareLink
 from tests.factories import scored
-from tradeoffs.models import SavedTradeoff, ShareLink
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_stakeholder_cannot_save_or_share_from_the_pages(client, alice, carol, r
     client.force_login(carol)
     body = {"move": sso.pk, "before": retry.pk, "title": "x"}
     assert client.post(f"/arts/{rail.pk}/tradeoffs/save/", body).status_code == 403
-    from tradeoffs.services import tradeoff_save
+    from scoring.tradeoffs.services import tradeoff_save
 
     saved = tradeoff_save(art=rail, acting_user=alice, move=sso.pk, before=retry.pk)
     assert client.post(f"/arts/{rail.pk}/tradeoffs/{saved.pk}/share/", {"days": 7}).status_code == 403

@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from scoring.tradeoffs import services
+from scoring.tradeoffs.models import ShareLink
 from tests.factories import FeatureFactory
-from tradeoffs import services
-from tradeoffs.models import ShareLink
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from backlog.models import Feature
+from scoring.tradeoffs.models import SavedTradeoff
 from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, scored
-from tradeoffs.models import SavedTradeoff
 
 
 @pytest.fixture
@@ -223,7 +223,7 @@ def test_the_current_pi_sets_the_iteration_length_before_a_later_one(rail):
 
     from django.utils import timezone
 
-    from tradeoffs.selectors import art_weeks_per_iteration
+    from scoring.tradeoffs.selectors import art_weeks_per_iteration
 
     assert art_weeks_per_iteration(art_id=rail.pk) == 2
     today = timezone.localdate()

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from backlog.models import Art, Feature
-from tradeoffs.models import Override, SavedTradeoff, ShareLink
-from tradeoffs.selectors import TradeoffInputError, pin_effect, tradeoff_evaluate
-from tradeoffs.share_tokens import share_token_new
+from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
+from scoring.tradeoffs.selectors import TradeoffInputError, pin_effect, tradeoff_evaluate
+from scoring.tradeoffs.share_tokens import share_token_new
 
 SHARE_DAYS_DEFAULT = 14
 SHARE_DAYS_MAX = 90

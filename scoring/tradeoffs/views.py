@@ -15,13 +15,19 @@ from django.views.decorators.http import require_POST
 
 from backlog.access import art_visible_or_404, user_can_edit_art
 from backlog.models import Art
-from tradeoffs import selectors, services
-from tradeoffs.charts import value_chart
-from tradeoffs.delay_cost import MONEY
-from tradeoffs.forms import ORDER_FORM_ROWS, OverrideForm, QuestionForm, SaveTradeoffForm, ShareLinkForm
-from tradeoffs.models import Override, SavedTradeoff, ShareLink
-from tradeoffs.selectors import TradeoffInputError
-from tradeoffs.share_tokens import ShareTokenInvalid, share_token_hash
+from scoring.tradeoffs import selectors, services
+from scoring.tradeoffs.charts import value_chart
+from scoring.tradeoffs.delay_cost import MONEY
+from scoring.tradeoffs.forms import (
+    ORDER_FORM_ROWS,
+    OverrideForm,
+    QuestionForm,
+    SaveTradeoffForm,
+    ShareLinkForm,
+)
+from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
+from scoring.tradeoffs.selectors import TradeoffInputError
+from scoring.tradeoffs.share_tokens import ShareTokenInvalid, share_token_hash
 
 MOVED_ROWS_SHOWN = 50
 

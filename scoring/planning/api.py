@@ -16,10 +16,10 @@ from rest_framework.views import APIView
 from backlog.access import arts_visible_to, user_can_edit_art
 from backlog.api import django_errors_as_drf
 from backlog.models import ProgramIncrement
-from planning import services
-from planning.capacity import MODES, STRICT, decimal_text, points_text
-from planning.models import PlanCommit
-from planning.selectors import PiPlan, pi_capacity_total, pi_plan, pi_shares, pi_team_capacities
+from scoring.planning import services
+from scoring.planning.capacity import MODES, STRICT, decimal_text, points_text
+from scoring.planning.models import PlanCommit
+from scoring.planning.selectors import PiPlan, pi_capacity_total, pi_plan, pi_shares, pi_team_capacities
 
 MODE_MESSAGE = '"{input}" is not allowed; use one of: ' + ", ".join(MODES) + "."
 

@@ -1,8 +1,8 @@
 from django import forms
 from django.http import QueryDict
 
-from tradeoffs.delay_cost import UNITS
-from tradeoffs.services import SHARE_DAYS_DEFAULT, SHARE_DAYS_MAX
+from scoring.tradeoffs.delay_cost import UNITS
+from scoring.tradeoffs.services import SHARE_DAYS_DEFAULT, SHARE_DAYS_MAX
 
 # The "propose an order" form lists the top of the backlog; "move X before Y" reaches all of it.
 ORDER_FORM_ROWS = 40

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from backlog.models import ProgramIncrement, Team
-from planning.capacity import DEFAULT_SHARES, FILL, STRICT
+from scoring.planning.capacity import DEFAULT_SHARES, FILL, STRICT
 
 
 class TeamCapacity(models.Model):

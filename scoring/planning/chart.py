@@ -7,7 +7,7 @@ Coordinates are on a 0..1000 horizontal axis; the SVG stretches it to the page w
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from planning.capacity import DEFAULT_SHARES, KINDS, Plan
+from scoring.planning.capacity import DEFAULT_SHARES, KINDS, Plan
 
 WIDTH = Decimal(1000)
 ONE_PLACE = Decimal("0.1")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning import views
+from scoring.planning import views
 
 # Pages. API routes go in planning/api_urls.py (mounted under /api/).
 urlpatterns = [

@@ -15,10 +15,10 @@ from django.db.models import Case, QuerySet, Sum, When
 from django.utils import timezone
 
 from backlog.models import Art, Feature, ProgramIncrement, Team
+from scoring.tradeoffs import delay_cost
+from scoring.tradeoffs.delay_cost import MONEY, RELATIVE, Job, decimal_text
+from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
 from scoring.wsjf import cost_of_delay
-from tradeoffs import delay_cost
-from tradeoffs.delay_cost import MONEY, RELATIVE, Job, decimal_text
-from tradeoffs.models import Override, SavedTradeoff, ShareLink
 
 # SAFe's usual iteration, used when the ART has no PI to measure: two weeks.
 WEEKS_PER_ITERATION = Decimal(2)

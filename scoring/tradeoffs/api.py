@@ -15,10 +15,10 @@ from rest_framework.views import APIView
 
 from backlog.access import art_visible_or_404, arts_visible_to, user_can_edit_art
 from backlog.api_pagination import PageSizePagination
-from tradeoffs import selectors, services
-from tradeoffs.delay_cost import UNITS
-from tradeoffs.models import Override, SavedTradeoff, ShareLink
-from tradeoffs.selectors import TradeoffInputError
+from scoring.tradeoffs import selectors, services
+from scoring.tradeoffs.delay_cost import UNITS
+from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
+from scoring.tradeoffs.selectors import TradeoffInputError
 
 
 def check_can_edit(request: Request, art_id: int) -> None:

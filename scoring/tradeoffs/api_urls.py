@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tradeoffs import api
+from scoring.tradeoffs import api
 
 # Mounted under /api/.
 urlpatterns = [

@@ -1,12 +1,12 @@
-"""Forms of the capacity page. Rules live in planning.capacity and planning.services."""
+"""Forms of the capacity page. Rules live in scoring.planning.capacity and scoring.planning.services."""
 
 from decimal import Decimal
 
 from django import forms
 
-from planning.capacity import MODES, AllocationError, points_text, shares_check
-from planning.selectors import TeamCapacityRow
-from planning.services import TeamCapacityChange
+from scoring.planning.capacity import MODES, AllocationError, points_text, shares_check
+from scoring.planning.selectors import TeamCapacityRow
+from scoring.planning.services import TeamCapacityChange
 
 SHARE_MESSAGE = "Give a whole percent from 0 to 100."
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tradeoffs.models import Override, SavedTradeoff, ShareLink
+from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
 
 
 class ReadOnlyCreation(admin.ModelAdmin):

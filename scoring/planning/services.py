@@ -1,6 +1,6 @@
 """Writes for capacity planning: team capacity overrides, allocation shares, plan commits.
 
-Callers check permissions first (planning.api, planning.views). Bad input raises
+Callers check permissions first (scoring.planning.api, planning.views). Bad input raises
 django.core.exceptions.ValidationError with a message per field, and nothing changes.
 """
 
@@ -14,9 +14,9 @@ from django.db import transaction
 
 from backlog.models import Feature, ProgramIncrement, Team
 from backlog.services import feature_update
-from planning.capacity import MODES, AllocationError, shares_check
-from planning.models import Allocation, PlanCommit, TeamCapacity
-from planning.selectors import pi_plan
+from scoring.planning.capacity import MODES, AllocationError, shares_check
+from scoring.planning.models import Allocation, PlanCommit, TeamCapacity
+from scoring.planning.selectors import pi_plan
 
 
 @dataclass(frozen=True, slots=True)

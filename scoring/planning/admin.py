@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from planning.models import Allocation, PlanCommit, TeamCapacity
+from scoring.planning.models import Allocation, PlanCommit, TeamCapacity
 
 
 @admin.register(TeamCapacity)

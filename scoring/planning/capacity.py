@@ -28,7 +28,7 @@ class Candidate(NamedTuple):
     """A feature that may be planned: its id, kind and estimate (None: needs an estimate).
 
     A named tuple: plans walk tens of thousands of them, and tuples are cheap to make.
-    Anything with the same three attributes will do (planning.selectors.PlanFeature does).
+    Anything with the same three attributes will do (scoring.planning.selectors.PlanFeature does).
     """
 
     id: int

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 
 from backlog.access import art_visible_or_404, user_can_edit_art
 from backlog.models import ProgramIncrement
-from planning import services
-from planning.capacity import MODES, STRICT
-from planning.forms import AllocationForm, CommitForm, TeamCapacityForm
-from planning.models import PlanCommit
-from planning.page import capacity_page_build
-from planning.selectors import pi_for_planning, pi_plan, pi_team_capacities
+from scoring.planning import services
+from scoring.planning.capacity import MODES, STRICT
+from scoring.planning.forms import AllocationForm, CommitForm, TeamCapacityForm
+from scoring.planning.models import PlanCommit
+from scoring.planning.page import capacity_page_build
+from scoring.planning.selectors import pi_for_planning, pi_plan, pi_team_capacities
 
 
 def _pi_visible(request: HttpRequest, art_id: int, pi_id: int) -> ProgramIncrement:

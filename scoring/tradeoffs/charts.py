@@ -7,7 +7,7 @@ rises sooner; the shaded area between the two lines is the proposal's extra dela
 from decimal import Decimal
 from typing import Any
 
-from tradeoffs.delay_cost import decimal_text
+from scoring.tradeoffs.delay_cost import decimal_text
 
 WIDTH, HEIGHT = 720, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning import api
+from scoring.planning import api
 
 # Mounted under /api/ by popm/urls.py.
 urlpatterns = [

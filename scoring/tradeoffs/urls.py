@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tradeoffs import views
+from scoring.tradeoffs import views
 
 # Pages. API routes are in tradeoffs/api_urls.py (mounted under /api/).
 urlpatterns = [

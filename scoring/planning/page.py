@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.urls import reverse
 
 from backlog.models import Feature
-from planning.capacity import KindPlan
-from planning.chart import CapacityChart, KindBar, capacity_chart
-from planning.selectors import PiPlan, feature_titles
+from scoring.planning.capacity import KindPlan
+from scoring.planning.chart import CapacityChart, KindBar, capacity_chart
+from scoring.planning.selectors import PiPlan, feature_titles
 
 COMMITTED_SHOWN = 60
 OTHERS_SHOWN = 10

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from planning.capacity import points_text
+from scoring.planning.capacity import points_text
 
 register = template.Library()
 

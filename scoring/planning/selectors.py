@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import F, Q
 
 from backlog.models import Feature, ProgramIncrement, Team
-from planning.capacity import (
+from scoring.planning.capacity import (
     DEFAULT_SHARES,
     KINDS,
     STRICT,
@@ -20,7 +20,7 @@ from planning.capacity import (
     plan_warnings,
     team_capacity_default,
 )
-from planning.models import Allocation, PlanCommit, TeamCapacity
+from scoring.planning.models import Allocation, PlanCommit, TeamCapacity
 from scoring.services import art_scores_current
 
 PLAN_FEATURE_FIELDS = ("id", "kind", "estimate_points", "rank", "pi_id")
@@ -38,7 +38,7 @@ class TeamCapacityRow:
 
 
 class PlanFeature(NamedTuple):
-    """A candidate as the plan needs it (a planning.capacity.Candidate, plus rank and PI)."""
+    """A candidate as the plan needs it (a scoring.planning.capacity.Candidate, plus rank and PI)."""
 
     id: int
     kind: str
