@@ -4,12 +4,15 @@ Visibility is enforced by filtering querysets (an ART a user cannot see does not
 them: 404), editing by checking the editable set (a visible but not editable ART: 403).
 """
 
+from typing import Any
+
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from backlog.models import Art
+from backlog.models import Art, Feature, ProgramIncrement
 
 POPM_GROUP = "POPM"
 STAKEHOLDER_GROUP = "Stakeholder"
@@ -52,12 +55,71 @@ def arts_editable_by(user: User) -> QuerySet[Art]:
     return Art.objects.filter(popms=user)
 
 
+def _pk_or_none(pk: int | str) -> int | None:
+    # A non-numeric id (?art=abc) is "no such object", never an error.
+    return int(pk) if str(pk).isdigit() else None
+
+
+def art_scoped_visible_or_404(
+    user: User, objects: QuerySet, pk: int | str, *, art_path: str = "art", what: str = ""
+) -> Any:
+    """The object of `objects` with this pk if it belongs to an ART the user may see; else 404.
+
+    For the things each ART holds (features, PIs, saved trade-offs, pins...): a thing in an ART
+    the user cannot see does not exist for them. art_path is the lookup from the object to its ART.
+    """
+    pk = _pk_or_none(pk)
+    found = objects.filter(pk=pk, **{f"{art_path}__in": arts_visible_to(user)}).first() if pk else None
+    if found is None:
+        raise Http404(f"No such {what or objects.model._meta.verbose_name}.")
+    return found
+
+
+def art_edit_or_403(user: User, art_id: int) -> None:
+    """403 unless the user may change what the ART holds (admin, or a POPM of the ART)."""
+    if not user_can_edit_art(user, art_id):
+        raise PermissionDenied("Only a POPM of this ART may change this.")
+
+
 def art_visible_or_404(user: User, art_id: int | str) -> Art:
     """The ART if the user may see it; otherwise 404 (an ART they cannot see does not exist)."""
-    art = arts_visible_to(user).filter(pk=art_id).first() if str(art_id).isdigit() else None
+    pk = _pk_or_none(art_id)
+    art = arts_visible_to(user).filter(pk=pk).first() if pk else None
     if art is None:
         raise Http404("No such ART.")
     return art
+
+
+def art_editable_or_403(user: User, art_id: int | str) -> Art:
+    art = art_visible_or_404(user, art_id)
+    art_edit_or_403(user, art.pk)
+    return art
+
+
+def feature_visible_or_404(user: User, feature_id: int | str) -> Feature:
+    """The feature, with its ART, PI, epic, team and scorer, if it is in an ART the user may see."""
+    features = Feature.objects.select_related("art", "pi", "epic", "team", "scored_by")
+    return art_scoped_visible_or_404(user, features, feature_id)
+
+
+def feature_editable_or_403(user: User, feature_id: int | str) -> Feature:
+    feature = feature_visible_or_404(user, feature_id)
+    art_edit_or_403(user, feature.art_id)
+    return feature
+
+
+def pi_visible_or_404(user: User, pi_id: int | str, *, art: Art | None = None) -> ProgramIncrement:
+    """The PI if the user may see its ART; with art given, only a PI of that ART (else 404)."""
+    pis = ProgramIncrement.objects.select_related("art")
+    if art is not None:
+        pis = pis.filter(art=art)
+    return art_scoped_visible_or_404(user, pis, pi_id)
+
+
+def pi_editable_or_403(user: User, pi_id: int | str, *, art: Art | None = None) -> ProgramIncrement:
+    pi = pi_visible_or_404(user, pi_id, art=art)
+    art_edit_or_403(user, pi.art_id)
+    return pi
 
 
 def art_ids_editable_by(user: User) -> set[int]:

@@ -2,14 +2,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 
 from backlog import services
 from backlog.access import (
+    art_editable_or_403,
     art_visible_or_404,
     arts_editable_by,
     arts_visible_to,
+    feature_visible_or_404,
     user_can_edit_art,
     user_is_admin,
     user_is_popm,
@@ -38,17 +40,6 @@ def art_switch(request: HttpRequest) -> HttpResponse:
     return redirect("art_backlog_page", art_id=art.pk)
 
 
-def _visible_feature(request: HttpRequest, feature_id: int) -> Feature:
-    feature = (
-        Feature.objects.filter(art__in=arts_visible_to(request.user), pk=feature_id)
-        .select_related("art", "pi", "epic", "team", "scored_by")
-        .first()
-    )
-    if feature is None:
-        raise Http404("No such feature.")
-    return feature
-
-
 def _form_errors_from(form: FeatureForm, error: ValidationError) -> None:
     for field, field_errors in getattr(error, "message_dict", {"__all__": error.messages}).items():
         form.add_error(field if field in form.fields else None, field_errors)
@@ -65,7 +56,7 @@ def _conflict_rows(form: FeatureForm, current: Feature) -> list[tuple[str, objec
 
 @login_required
 def feature_page(request: HttpRequest, feature_id: int) -> HttpResponse:
-    feature = _visible_feature(request, feature_id)
+    feature = feature_visible_or_404(request.user, feature_id)
     can_edit = user_can_edit_art(request.user, feature.art_id)
     if request.method == "POST" and not can_edit:
         return HttpResponseForbidden("Only a POPM of this ART may edit its features.")
@@ -108,9 +99,7 @@ def feature_page(request: HttpRequest, feature_id: int) -> HttpResponse:
 
 @login_required
 def feature_create(request: HttpRequest, art_id: int) -> HttpResponse:
-    art = art_visible_or_404(request.user, art_id)
-    if not user_can_edit_art(request.user, art.pk):
-        return HttpResponseForbidden("Only a POPM of this ART may create features.")
+    art = art_editable_or_403(request.user, art_id)
     form = FeatureForm(request.POST or None, art_id=art.pk)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in FeatureForm.Meta.fields}

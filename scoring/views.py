@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from backlog.access import art_visible_or_404, arts_visible_to, user_can_edit_art
+from backlog.access import art_visible_or_404, feature_editable_or_403, user_can_edit_art
 from backlog.models import Art, Feature
 from backlog.services import VersionConflict, feature_update
 from scoring import charts, selectors
@@ -113,9 +113,7 @@ def _other_change(current: Feature, form: ScoreRowForm) -> list[str]:
 @require_POST
 def feature_score(request: HttpRequest, feature_id: int) -> HttpResponse:
     """Inline scoring from a backlog row: answers with the row re-rendered (and the status)."""
-    feature = get_object_or_404(Feature.objects.filter(art__in=arts_visible_to(request.user)), pk=feature_id)
-    if not user_can_edit_art(request.user, feature.art_id):
-        return HttpResponseForbidden("Only a POPM of this ART may change scores.")
+    feature = feature_editable_or_403(request.user, feature_id)
     form = ScoreRowForm(request.POST)
     context = {"can_edit": True, "row_errors": {}, "conflict": []}
     if not form.is_valid():

@@ -8,12 +8,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backlog.access import arts_visible_to, user_can_edit_art
+from backlog.access import pi_editable_or_403, pi_visible_or_404
 from backlog.api import django_errors_as_drf
 from backlog.models import ProgramIncrement
 from scoring.planning import services
@@ -22,20 +21,6 @@ from scoring.planning.models import PlanCommit
 from scoring.planning.selectors import PiPlan, pi_capacity_total, pi_plan, pi_shares, pi_team_capacities
 
 MODE_MESSAGE = '"{input}" is not allowed; use one of: ' + ", ".join(MODES) + "."
-
-
-def pi_visible(request: Request, pi_id: int) -> ProgramIncrement:
-    pi = ProgramIncrement.objects.filter(pk=pi_id, art__in=arts_visible_to(request.user)).first()
-    if pi is None:
-        raise NotFound("No such PI.")
-    return pi
-
-
-def pi_writable(request: Request, pi_id: int) -> ProgramIncrement:
-    pi = pi_visible(request, pi_id)
-    if not user_can_edit_art(request.user, pi.art_id):
-        raise PermissionDenied("Only a POPM of this ART may change its capacity plan.")
-    return pi
 
 
 def capacity_json(pi: ProgramIncrement) -> dict:
@@ -236,11 +221,11 @@ PlanOutput = inline_serializer(
 class PiCapacityApi(APIView):
     @extend_schema(responses={200: CapacityOutput})
     def get(self, request: Request, pi_id: int) -> Response:
-        return Response(capacity_json(pi_visible(request, pi_id)))
+        return Response(capacity_json(pi_visible_or_404(request.user, pi_id)))
 
     @extend_schema(request=CapacityInput, responses={200: CapacityOutput})
     def put(self, request: Request, pi_id: int) -> Response:
-        pi = pi_writable(request, pi_id)
+        pi = pi_editable_or_403(request.user, pi_id)
         data = CapacityInput(data=request.data)
         data.is_valid(raise_exception=True)
         changes = [
@@ -257,11 +242,11 @@ class PiCapacityApi(APIView):
 class PiAllocationApi(APIView):
     @extend_schema(responses={200: AllocationInput})
     def get(self, request: Request, pi_id: int) -> Response:
-        return Response(pi_shares(pi=pi_visible(request, pi_id)))
+        return Response(pi_shares(pi=pi_visible_or_404(request.user, pi_id)))
 
     @extend_schema(request=AllocationInput, responses={200: AllocationInput})
     def put(self, request: Request, pi_id: int) -> Response:
-        pi = pi_writable(request, pi_id)
+        pi = pi_editable_or_403(request.user, pi_id)
         data = AllocationInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -274,7 +259,7 @@ class PiAllocationApi(APIView):
 class PiCapacityPlanApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("mode", str, enum=list(MODES))], responses={200: PlanOutput})
     def get(self, request: Request, pi_id: int) -> Response:
-        pi = pi_visible(request, pi_id)
+        pi = pi_visible_or_404(request.user, pi_id)
         mode = ModeInput(data=request.query_params)
         mode.is_valid(raise_exception=True)
         return Response(plan_json(pi_plan(pi=pi, mode=mode.validated_data["mode"])))
@@ -291,7 +276,7 @@ class CommitInput(ModeInput):
 class PiCapacityPlanCommitApi(APIView):
     @extend_schema(request=CommitInput, responses={201: PlanCommitOutput, 409: OpenApiTypes.OBJECT})
     def post(self, request: Request, pi_id: int) -> Response:
-        pi = pi_writable(request, pi_id)
+        pi = pi_editable_or_403(request.user, pi_id)
         data = CommitInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from backlog.access import art_visible_or_404, user_can_edit_art
+from backlog.access import art_visible_or_404, pi_editable_or_403, pi_visible_or_404, user_can_edit_art
 from backlog.models import ProgramIncrement
 from scoring.planning import services
 from scoring.planning.capacity import MODES, STRICT
@@ -17,22 +16,6 @@ from scoring.planning.forms import AllocationForm, CommitForm, TeamCapacityForm
 from scoring.planning.models import PlanCommit
 from scoring.planning.page import capacity_page_build
 from scoring.planning.selectors import pi_for_planning, pi_plan, pi_team_capacities
-
-
-def _pi_visible(request: HttpRequest, art_id: int, pi_id: int) -> ProgramIncrement:
-    art = art_visible_or_404(request.user, art_id)
-    pi = ProgramIncrement.objects.filter(pk=pi_id, art=art).first()
-    if pi is None:
-        raise Http404("No such PI.")
-    pi.art = art
-    return pi
-
-
-def _pi_editable(request: HttpRequest, art_id: int, pi_id: int) -> ProgramIncrement:
-    pi = _pi_visible(request, art_id, pi_id)
-    if not user_can_edit_art(request.user, pi.art_id):
-        raise PermissionDenied("Only a POPM of this ART may change its capacity plan.")
-    return pi
 
 
 def _mode(request: HttpRequest) -> str:
@@ -74,13 +57,15 @@ def capacity_page_current(request: HttpRequest, art_id: int) -> HttpResponse:
 
 @login_required
 def capacity_page(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
-    return _render(request, _pi_visible(request, art_id, pi_id))
+    return _render(
+        request, pi_visible_or_404(request.user, pi_id, art=art_visible_or_404(request.user, art_id))
+    )
 
 
 @login_required
 @require_POST
 def allocation_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
-    pi = _pi_editable(request, art_id, pi_id)
+    pi = pi_editable_or_403(request.user, pi_id, art=art_visible_or_404(request.user, art_id))
     form = AllocationForm(request.POST)
     if not form.is_valid():
         return _render(request, pi, status=400, allocation_form=form)
@@ -93,7 +78,7 @@ def allocation_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpResp
 @login_required
 @require_POST
 def team_capacity_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
-    pi = _pi_editable(request, art_id, pi_id)
+    pi = pi_editable_or_403(request.user, pi_id, art=art_visible_or_404(request.user, art_id))
     form = TeamCapacityForm(request.POST, teams=pi_team_capacities(pi=pi))
     if not form.is_valid():
         return _render(request, pi, status=400, capacity_form=form)
@@ -105,7 +90,7 @@ def team_capacity_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpR
 @login_required
 @require_POST
 def plan_commit(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
-    pi = _pi_editable(request, art_id, pi_id)
+    pi = pi_editable_or_403(request.user, pi_id, art=art_visible_or_404(request.user, art_id))
     form = CommitForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest("mode: use one of strict, fill.")

@@ -8,22 +8,17 @@ from typing import Any
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backlog.access import art_visible_or_404, arts_visible_to, user_can_edit_art
+from backlog.access import art_edit_or_403, art_scoped_visible_or_404, art_visible_or_404
 from backlog.api_pagination import PageSizePagination
 from scoring.tradeoffs import selectors, services
 from scoring.tradeoffs.delay_cost import UNITS
 from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
 from scoring.tradeoffs.selectors import TradeoffInputError
-
-
-def check_can_edit(request: Request, art_id: int) -> None:
-    if not user_can_edit_art(request.user, art_id):
-        raise exceptions.PermissionDenied("Only a POPM of this ART may change this.")
 
 
 def input_error(error: TradeoffInputError) -> serializers.ValidationError:
@@ -145,7 +140,7 @@ class SavedTradeoffListApi(APIView):
     def post(self, request: Request, art_id: int) -> Response:
         """Save a what-if answer as it is now, to discuss or share it later."""
         art = art_visible_or_404(request.user, art_id)
-        check_can_edit(request, art.pk)
+        art_edit_or_403(request.user, art.pk)
         question = SavedTradeoffInput(data=request.data)
         question.is_valid(raise_exception=True)
         try:
@@ -156,14 +151,8 @@ class SavedTradeoffListApi(APIView):
 
 
 def visible_tradeoff(request: Request, tradeoff_id: int) -> SavedTradeoff:
-    saved = (
-        SavedTradeoff.objects.filter(pk=tradeoff_id, art__in=arts_visible_to(request.user))
-        .select_related("created_by")
-        .first()
-    )
-    if saved is None:
-        raise exceptions.NotFound("No such trade-off.")
-    return saved
+    saved = SavedTradeoff.objects.select_related("created_by")
+    return art_scoped_visible_or_404(request.user, saved, tradeoff_id, what="trade-off")
 
 
 class SavedTradeoffApi(APIView):
@@ -204,7 +193,7 @@ class ShareLinkCreateApi(APIView):
     def post(self, request: Request, tradeoff_id: int) -> Response:
         """A read-only link to this trade-off for someone without an account."""
         saved = visible_tradeoff(request, tradeoff_id)
-        check_can_edit(request, saved.art_id)
+        art_edit_or_403(request.user, saved.art_id)
         options = ShareLinkInput(data=request.data)
         options.is_valid(raise_exception=True)
         link, token = services.share_link_create(
@@ -218,14 +207,9 @@ class ShareLinkRevokeApi(APIView):
     @extend_schema(responses={204: None}, operation_id="share_link_revoke")
     def delete(self, request: Request, link_id: int) -> Response:
         """Revoke a link: it stops working at once."""
-        link = (
-            ShareLink.objects.filter(pk=link_id, tradeoff__art__in=arts_visible_to(request.user))
-            .select_related("tradeoff")
-            .first()
-        )
-        if link is None:
-            raise exceptions.NotFound("No such share link.")
-        check_can_edit(request, link.tradeoff.art_id)
+        links = ShareLink.objects.select_related("tradeoff")
+        link = art_scoped_visible_or_404(request.user, links, link_id, art_path="tradeoff__art")
+        art_edit_or_403(request.user, link.tradeoff.art_id)
         services.share_link_revoke(link=link, acting_user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -284,7 +268,7 @@ class OverrideListApi(APIView):
     def post(self, request: Request, art_id: int) -> Response:
         """Pin a feature above its WSJF rank, with a reason. The WSJF inputs do not change."""
         art = art_visible_or_404(request.user, art_id)
-        check_can_edit(request, art.pk)
+        art_edit_or_403(request.user, art.pk)
         pin = OverrideInput(data=request.data)
         pin.is_valid(raise_exception=True)
         data: dict[str, Any] = pin.validated_data
@@ -305,9 +289,7 @@ class OverrideRemoveApi(APIView):
     @extend_schema(responses={204: None}, operation_id="override_remove")
     def delete(self, request: Request, override_id: int) -> Response:
         """Remove a pin: the feature returns to its WSJF position; the ledger keeps the entry."""
-        override = Override.objects.filter(pk=override_id, art__in=arts_visible_to(request.user)).first()
-        if override is None:
-            raise exceptions.NotFound("No such override.")
-        check_can_edit(request, override.art_id)
+        override = art_scoped_visible_or_404(request.user, Override.objects.all(), override_id)
+        art_edit_or_403(request.user, override.art_id)
         services.override_remove(override=override, acting_user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,14 +6,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from backlog.access import art_visible_or_404, user_can_edit_art
+from backlog.access import art_editable_or_403, art_visible_or_404, user_can_edit_art
 from backlog.models import Art
 from scoring.tradeoffs import selectors, services
 from scoring.tradeoffs.charts import value_chart
@@ -30,13 +29,6 @@ from scoring.tradeoffs.selectors import TradeoffInputError
 from scoring.tradeoffs.share_tokens import ShareTokenInvalid, share_token_hash
 
 MOVED_ROWS_SHOWN = 50
-
-
-def _art(request: HttpRequest, art_id: int, *, edit: bool = False) -> Art:
-    art = art_visible_or_404(request.user, art_id)
-    if edit and not user_can_edit_art(request.user, art.pk):
-        raise PermissionDenied("Only a POPM of this ART may change this.")
-    return art
 
 
 def _page(request: HttpRequest, template: str, art: Art | None, **context: Any) -> HttpResponse:
@@ -66,7 +58,7 @@ def answer_context(result: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 def tradeoff_page(request: HttpRequest, art_id: int) -> HttpResponse:
-    art = _art(request, art_id)
+    art = art_visible_or_404(request.user, art_id)
     backlog = selectors.open_backlog(art_id=art.pk)
     form = QuestionForm(request.GET or None)
     order_rows = [
@@ -96,7 +88,7 @@ def _save_form(result: dict[str, Any]) -> SaveTradeoffForm:
 @login_required
 @require_POST
 def tradeoff_save_view(request: HttpRequest, art_id: int) -> HttpResponse:
-    art = _art(request, art_id, edit=True)
+    art = art_editable_or_403(request.user, art_id)
     form = SaveTradeoffForm(request.POST)
     try:
         if not form.is_valid():
@@ -113,7 +105,7 @@ def tradeoff_save_view(request: HttpRequest, art_id: int) -> HttpResponse:
 
 @login_required
 def saved_tradeoff_page(request: HttpRequest, art_id: int, tradeoff_id: int) -> HttpResponse:
-    art = _art(request, art_id)
+    art = art_visible_or_404(request.user, art_id)
     saved = get_object_or_404(SavedTradeoff.objects.select_related("created_by"), pk=tradeoff_id, art=art)
     links = selectors.share_links(tradeoff_id=saved.pk) if user_can_edit_art(request.user, art.pk) else []
     return _page(
@@ -131,7 +123,7 @@ def saved_tradeoff_page(request: HttpRequest, art_id: int, tradeoff_id: int) -> 
 @login_required
 @require_POST
 def share_link_create_view(request: HttpRequest, art_id: int, tradeoff_id: int) -> HttpResponse:
-    art = _art(request, art_id, edit=True)
+    art = art_editable_or_403(request.user, art_id)
     saved = get_object_or_404(SavedTradeoff, pk=tradeoff_id, art=art)
     form = ShareLinkForm(request.POST)
     if not form.is_valid():
@@ -151,7 +143,7 @@ def share_link_create_view(request: HttpRequest, art_id: int, tradeoff_id: int) 
 @login_required
 @require_POST
 def share_link_revoke_view(request: HttpRequest, art_id: int, link_id: int) -> HttpResponse:
-    art = _art(request, art_id, edit=True)
+    art = art_editable_or_403(request.user, art_id)
     link = get_object_or_404(ShareLink.objects.select_related("tradeoff"), pk=link_id, tradeoff__art=art)
     services.share_link_revoke(link=link, acting_user=request.user)
     messages.success(request, "The link is revoked; it no longer opens the trade-off.")
@@ -182,7 +174,7 @@ def shared_tradeoff_page(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def override_ledger_page(request: HttpRequest, art_id: int) -> HttpResponse:
-    art = _art(request, art_id, edit=request.method == "POST")
+    art = (art_editable_or_403 if request.method == "POST" else art_visible_or_404)(request.user, art_id)
     backlog = selectors.open_backlog(art_id=art.pk)
     form = OverrideForm(request.POST or None, backlog=backlog)
     if request.method == "POST" and form.is_valid():
@@ -206,7 +198,7 @@ def _pin_fields(form: OverrideForm) -> dict[str, Any]:
 @login_required
 @require_POST
 def override_remove_view(request: HttpRequest, art_id: int, override_id: int) -> HttpResponse:
-    art = _art(request, art_id, edit=True)
+    art = art_editable_or_403(request.user, art_id)
     override = get_object_or_404(Override.objects.select_related("feature"), pk=override_id, art=art)
     services.override_remove(override=override, acting_user=request.user)
     messages.success(request, f"Removed the pin: “{override.feature.title}” is back at its WSJF rank.")
@@ -215,7 +207,7 @@ def override_remove_view(request: HttpRequest, art_id: int, override_id: int) ->
 
 @login_required
 def cd3_page(request: HttpRequest, art_id: int) -> HttpResponse:
-    art = _art(request, art_id)
+    art = art_visible_or_404(request.user, art_id)
     rows = selectors.cd3_comparison(art_id=art.pk)
     disagreements = [row for row in rows if row["rank_difference"] != 0]
     return _page(request, "tradeoffs/cd3.html", art, rows=rows, disagreements=disagreements)
