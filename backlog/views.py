@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 
-from backlog import services
+from backlog import selectors, services
 from backlog.access import (
     art_editable_or_403,
     art_visible_or_404,
@@ -17,7 +16,7 @@ from backlog.access import (
     user_is_popm,
 )
 from backlog.forms import FeatureForm
-from backlog.models import Art, Feature, FeatureRequest
+from backlog.models import Feature
 from scoring.wsjf import score_in_words
 
 
@@ -88,7 +87,7 @@ def feature_page(request: HttpRequest, feature_id: int) -> HttpResponse:
         "feature": feature,
         "form": form if can_edit else None,
         "conflict": conflict,
-        "ranked_count": Feature.objects.filter(art_id=feature.art_id, rank__isnull=False).count(),
+        "ranked_count": selectors.ranked_feature_count(art_id=feature.art_id),
         "requests": feature.requests.select_related("stakeholder"),
         "in_words": score_in_words(*[getattr(feature, f) for f in Feature.SCORE_INPUTS])
         if feature.is_scored
@@ -115,17 +114,8 @@ def feature_create(request: HttpRequest, art_id: int) -> HttpResponse:
 @login_required
 def my_requests(request: HttpRequest) -> HttpResponse:
     """What a stakeholder asked for, where it ranks and why, in plain words."""
-    requests = (
-        FeatureRequest.objects.filter(stakeholder__user=request.user)
-        .select_related("feature", "feature__pi", "feature__art", "stakeholder")
-        .order_by("feature__art__name", "feature__rank", "feature_id")
-    )
-    art_ids = {r.feature.art_id for r in requests}
-    ranked = dict(
-        Art.objects.filter(pk__in=art_ids)
-        .annotate(n=Count("features", filter=Q(features__rank__isnull=False)))
-        .values_list("pk", "n")
-    )
+    requests = selectors.requests_of_user(user=request.user)
+    ranked = selectors.ranked_feature_counts(art_ids={r.feature.art_id for r in requests})
     rows = [
         {
             "request": r,

@@ -14,8 +14,7 @@ from rest_framework.response import Response
 
 from backlog.access import arts_visible_to
 from backlog.models import Art, Feature
-from scoring.selectors import BACKLOG_FIELDS, backlog_features
-from scoring.services import art_scores_unsettled_sql
+from scoring.selectors import BACKLOG_FIELDS, art_scores_unsettled_sql, backlog_features
 
 ART_ID_SQL = f'"{Art._meta.db_table}"."id"'
 

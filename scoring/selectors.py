@@ -1,10 +1,9 @@
 """Reads of ranked backlogs: a fixed number of queries whatever the backlog size."""
 
-from datetime import date
-
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 
-from backlog.models import Feature, ProgramIncrement
+from backlog.models import Feature
 from scoring import wsjf
 from scoring.models import FeatureScore, ScoringRun
 
@@ -110,15 +109,6 @@ def rank_moves_after(*, art_id: int, run_id: int) -> dict[int, tuple[int | None,
     return {fid: move for fid, move in moves.items() if move[0] != move[1]}
 
 
-def current_pi(*, art_id: int, today: date) -> ProgramIncrement | None:
-    """The PI running today, else the next one to start."""
-    pis = ProgramIncrement.objects.filter(art_id=art_id)
-    return (
-        pis.filter(start_date__lte=today, end_date__gte=today).first()
-        or pis.filter(start_date__gt=today).order_by("start_date").first()
-    )
-
-
 def columns_without_one_in(features: QuerySet) -> list[str]:
     """The WSJF inputs in which no feature of this view scores 1 (the relative estimation rule).
 
@@ -126,3 +116,25 @@ def columns_without_one_in(features: QuerySet) -> list[str]:
     """
     combinations = features.order_by().values(*Feature.SCORE_INPUTS).distinct()
     return wsjf.columns_without_one(list(combinations), Feature.SCORE_INPUTS)
+
+
+def art_scores_unsettled_sql(art_id_sql: str) -> str:
+    """SQL that is true while a run for the ART is queued or running, or its newest attempt
+    failed. art_id_sql is an SQL expression for the ART's id: a column, or %s.
+
+    Plain SQL because every read of a backlog asks it, and Django takes about 1 ms of CPU
+    to compile the same query from expressions.
+    """
+    runs, status = ScoringRun._meta.db_table, ScoringRun.Status
+    return f"""EXISTS (SELECT 1 FROM {runs} AS r WHERE r.art_id = {art_id_sql} AND (
+        r.status IN ('{status.PENDING}', '{status.RUNNING}')
+        OR (r.status = '{status.FAILED}' AND r.id > COALESCE(
+            (SELECT max(d.id) FROM {runs} AS d WHERE d.art_id = {art_id_sql} AND d.status = '{status.DONE}'),
+            0))))"""
+
+
+def art_scores_current(*, art_id: int) -> bool:
+    """False while a run for the ART is queued or running, or its newest attempt failed."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT NOT {art_scores_unsettled_sql('%s')}", [art_id, art_id])
+        return bool(cursor.fetchone()[0])

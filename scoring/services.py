@@ -201,25 +201,3 @@ def scoring_runs_request_all(*, trigger: str = ScoringRun.Trigger.SCHEDULE) -> i
     for art_id in Art.objects.values_list("pk", flat=True):
         count += scoring_run_request(art_id=art_id, trigger=trigger) is not None
     return count
-
-
-def art_scores_unsettled_sql(art_id_sql: str) -> str:
-    """SQL that is true while a run for the ART is queued or running, or its newest attempt
-    failed. art_id_sql is an SQL expression for the ART's id: a column, or %s.
-
-    Plain SQL because every read of a backlog asks it, and Django takes about 1 ms of CPU
-    to compile the same query from expressions.
-    """
-    runs, status = ScoringRun._meta.db_table, ScoringRun.Status
-    return f"""EXISTS (SELECT 1 FROM {runs} AS r WHERE r.art_id = {art_id_sql} AND (
-        r.status IN ('{status.PENDING}', '{status.RUNNING}')
-        OR (r.status = '{status.FAILED}' AND r.id > COALESCE(
-            (SELECT max(d.id) FROM {runs} AS d WHERE d.art_id = {art_id_sql} AND d.status = '{status.DONE}'),
-            0))))"""
-
-
-def art_scores_current(*, art_id: int) -> bool:
-    """False while a run for the ART is queued or running, or its newest attempt failed."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT NOT {art_scores_unsettled_sql('%s')}", [art_id, art_id])
-        return bool(cursor.fetchone()[0])

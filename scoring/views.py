@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from backlog.access import art_visible_or_404, feature_editable_or_403, user_can_edit_art
 from backlog.models import Art, Feature
+from backlog.selectors import current_pi, score_stale_before
 from backlog.services import VersionConflict, feature_update
 from scoring import charts, selectors
 from scoring.backlog_marks import backlog_marks
 from scoring.forms import INPUT_LABELS, BacklogFilterForm, ScoreRowForm
-from scoring.services import art_scores_current
+from scoring.selectors import art_scores_current
 
 PAGE_SIZE = 1000
 
@@ -54,7 +55,7 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
         search=filters.get("q", ""),
     )
     page = Paginator(features, PAGE_SIZE).get_page(filters.get("page"))
-    pi = selectors.current_pi(art_id=art.pk, today=timezone.localdate())
+    pi = current_pi(art_id=art.pk, today=timezone.localdate())
     moves, edited_since = _moves_since_load(request, art)
     status = _scoring_status(art)
     marks = backlog_marks(art=art, pi=filters.get("pi") or pi)
@@ -70,7 +71,7 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
         "query": query.urlencode(),
         "flags": [INPUT_LABELS[field] for field in selectors.columns_without_one_in(features)],
         "current_pi": pi,
-        "stale_before": pi.start_date if pi else None,
+        "stale_before": score_stale_before(pi),
         "moves": moves,
         "marks": marks,
         "edited_since": edited_since,

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -21,7 +20,7 @@ from scoring.planning.capacity import (
     team_capacity_default,
 )
 from scoring.planning.models import Allocation, PlanCommit, TeamCapacity
-from scoring.services import art_scores_current
+from scoring.selectors import art_scores_current
 
 PLAN_FEATURE_FIELDS = ("id", "kind", "estimate_points", "rank", "pi_id")
 
@@ -181,13 +180,3 @@ def feature_titles(ids: Iterable[int]) -> dict[int, str]:
     """Titles of the features a page shows (the plan itself never needs them)."""
     ids = list(ids)
     return dict(Feature.objects.filter(pk__in=ids).values_list("pk", "title")) if ids else {}
-
-
-def pi_for_planning(*, art_id: int, today: date) -> ProgramIncrement | None:
-    """The PI a POPM plans now: the running one, else the next, else the latest one."""
-    pis = ProgramIncrement.objects.filter(art_id=art_id)
-    return (
-        pis.filter(start_date__lte=today, end_date__gte=today).order_by("start_date").first()
-        or pis.filter(start_date__gt=today).order_by("start_date").first()
-        or pis.order_by("-start_date").first()
-    )

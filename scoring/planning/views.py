@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 
 from backlog.access import art_visible_or_404, pi_editable_or_403, pi_visible_or_404, user_can_edit_art
 from backlog.models import ProgramIncrement
+from backlog.selectors import current_pi
 from scoring.planning import services
 from scoring.planning.capacity import MODES, STRICT
 from scoring.planning.forms import AllocationForm, CommitForm, TeamCapacityForm
 from scoring.planning.models import PlanCommit
 from scoring.planning.page import capacity_page_build
-from scoring.planning.selectors import pi_for_planning, pi_plan, pi_team_capacities
+from scoring.planning.selectors import pi_plan, pi_team_capacities
 
 
 def _mode(request: HttpRequest) -> str:
@@ -49,7 +50,7 @@ def _render(request: HttpRequest, pi: ProgramIncrement, *, status: int = 200, **
 def capacity_page_current(request: HttpRequest, art_id: int) -> HttpResponse:
     """The plan of the PI running now, else the next one; an empty page if the ART has none."""
     art = art_visible_or_404(request.user, art_id)
-    pi = pi_for_planning(art_id=art.pk, today=timezone.localdate())
+    pi = current_pi(art_id=art.pk, today=timezone.localdate())
     if pi is None:
         return render(request, "planning/no_pi.html", {"art": art, "nav": "capacity"})
     return redirect("pi_capacity", art_id=art.pk, pi_id=pi.pk)

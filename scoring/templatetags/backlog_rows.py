@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from backlog.models import Feature
+from backlog.selectors import score_is_stale
 from scoring.forms import INPUT_LABELS
 from scoring.wsjf import SCALE
 
@@ -66,7 +67,7 @@ def _badges(row: dict, stale_before) -> str:
         )
     if any(row[field] is None for field in Feature.SCORE_INPUTS):
         badges.append('<span class="badge warn">not scored</span>')
-    elif stale_before and row["scored_at"] and row["scored_at"].date() < stale_before:
+    elif score_is_stale(scored_at=row["scored_at"], stale_before=stale_before):
         badges.append(
             f'<span class="badge stale" title="Scored {row["scored_at"]:%Y-%m-%d}, before the current PI '
             f'started">score stale</span>'

@@ -18,7 +18,7 @@ from backlog.api_pagination import PageSizePagination
 from scoring.tradeoffs import selectors, services
 from scoring.tradeoffs.delay_cost import UNITS
 from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
-from scoring.tradeoffs.selectors import TradeoffInputError
+from scoring.tradeoffs.questions import TradeoffInputError
 
 
 def input_error(error: TradeoffInputError) -> serializers.ValidationError:

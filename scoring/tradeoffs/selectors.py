@@ -5,64 +5,34 @@ one query (values, no model objects); the ART's throughput and iteration length 
 to two more.
 """
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Case, QuerySet, Sum, When
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from backlog.models import Art, Feature, ProgramIncrement, Team
+from backlog.models import Art, Feature, Team
+from backlog.selectors import current_pi
 from scoring.tradeoffs import delay_cost
 from scoring.tradeoffs.delay_cost import MONEY, RELATIVE, Job, decimal_text
 from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
+from scoring.tradeoffs.questions import (
+    TradeoffInputError,
+    backlog_for_move,
+    has_money,
+    is_scored,
+    not_in_backlog_message,
+    open_feature_rows,
+    sequence_rows,
+    unit_for,
+)
 from scoring.wsjf import cost_of_delay
 
 # SAFe's usual iteration, used when the ART has no PI to measure: two weeks.
 WEEKS_PER_ITERATION = Decimal(2)
 ONE_PLACE = Decimal("0.1")
-
-FEATURE_FIELDS = (
-    "id",
-    "art_id",
-    "title",
-    "status",
-    "user_business_value",
-    "time_criticality",
-    "risk_reduction",
-    "job_size",
-    "estimate_points",
-    "cost_of_delay_per_week",
-    "duration_weeks",
-    "urgency_profile",
-    "created_at",
-)
-
-
-class TradeoffInputError(Exception):
-    """A question that cannot be answered; field names the input, message says why."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def _is_scored(row: dict) -> bool:
-    return None not in (
-        row["user_business_value"],
-        row["time_criticality"],
-        row["risk_reduction"],
-        row["job_size"],
-    )
-
-
-def _has_money(row: dict) -> bool:
-    # Validation keeps weeks above 0; a row written around it still must not divide by zero.
-    weeks = row["duration_weeks"]
-    return row["cost_of_delay_per_week"] is not None and weeks is not None and weeks > 0
 
 
 def _job(row: dict, unit: str) -> Job:
@@ -72,100 +42,10 @@ def _job(row: dict, unit: str) -> Job:
     return Job(row["id"], Decimal(cod), Decimal(row["job_size"]), row["created_at"])
 
 
-def _named(row: dict) -> str:
-    return f"{row['id']} '{row['title']}'"
-
-
 def art_points_per_iteration(*, art_id: int) -> Decimal | None:
     """The ART's throughput: its teams' velocities summed (story points per iteration)."""
     total = Team.objects.filter(art_id=art_id).aggregate(total=Sum("velocity"))["total"]
     return Decimal(total) if total else None
-
-
-def _open_features(art_id: int) -> list[dict]:
-    return list(
-        Feature.objects.filter(art_id=art_id)
-        .exclude(status=Feature.Status.DONE)
-        .order_by("id")
-        .values(*FEATURE_FIELDS)
-    )
-
-
-def _sequence_rows(art: Art, sequence: Sequence[int]) -> list[dict]:
-    if not sequence:
-        raise TradeoffInputError("sequence", "Give at least one feature id in the proposed order.")
-    repeated = sorted(i for i, count in Counter(sequence).items() if count > 1)
-    if repeated:
-        raise TradeoffInputError("sequence", f"Each feature may appear once; repeated: {_ids(repeated)}.")
-    rows = {row["id"]: row for row in Feature.objects.filter(pk__in=sequence).values(*FEATURE_FIELDS)}
-    elsewhere = sorted(i for i in rows if rows[i]["art_id"] != art.pk)
-    unknown = sorted(set(sequence) - set(rows))
-    if unknown:
-        raise TradeoffInputError("sequence", f"Unknown feature ids: {_ids(unknown)}.")
-    if elsewhere:
-        raise TradeoffInputError(
-            "sequence", f"Features of another ART cannot be compared in {art.name}: {_ids(elsewhere)}."
-        )
-    done = [rows[i] for i in sequence if rows[i]["status"] == Feature.Status.DONE]
-    if done:
-        names = ", ".join(_named(row) for row in done)
-        raise TradeoffInputError("sequence", f"Done features have left the backlog: {names}.")
-    return [rows[i] for i in sequence]
-
-
-def _ids(ids: Sequence[int]) -> str:
-    return ", ".join(str(i) for i in ids)
-
-
-def _unit_for(rows: list[dict], unit: str | None, field: str) -> str:
-    if unit == MONEY or (unit is None and all(_has_money(row) for row in rows)):
-        missing = [_named(row) for row in rows if not _has_money(row)]
-        if missing:
-            raise TradeoffInputError(
-                "unit",
-                "The money view needs cost_of_delay_per_week and duration_weeks on every compared "
-                f"feature; missing on {', '.join(missing)}.",
-            )
-        return MONEY
-    unscored = [_named(row) for row in rows if not _is_scored(row)]
-    if unscored:
-        raise TradeoffInputError(
-            field,
-            "Features need all four WSJF inputs (UBV, TC, RR|OE, Job Size) to be compared; "
-            f"not scored: {', '.join(unscored)}.",
-        )
-    return RELATIVE
-
-
-def _backlog_for_move(art: Art, move: int, before: int, unit: str | None) -> tuple[list[dict], str]:
-    if move == before:
-        raise TradeoffInputError("before", "move and before must be two different features.")
-    rows = _open_features(art.pk)
-    by_id = {row["id"]: row for row in rows}
-    for field, feature_id in (("move", move), ("before", before)):
-        if feature_id not in by_id:
-            raise TradeoffInputError(field, _not_in_backlog(art, feature_id))
-    if unit is None:
-        unit = MONEY if all(_has_money(row) for row in rows) else RELATIVE
-    if unit == RELATIVE:
-        for field, feature_id in (("move", move), ("before", before)):
-            if not _is_scored(by_id[feature_id]):
-                raise TradeoffInputError(
-                    field, f"Feature {_named(by_id[feature_id])} is not scored, so it has no WSJF rank yet."
-                )
-        rows = [row for row in rows if _is_scored(row)]
-    else:
-        _unit_for(rows, MONEY, "move")
-    return rows, unit
-
-
-def _not_in_backlog(art: Art, feature_id: int) -> str:
-    row = Feature.objects.filter(pk=feature_id).values("art_id", "status", "title").first()
-    if row is None:
-        return f"Unknown feature id: {feature_id}."
-    if row["art_id"] != art.pk:
-        return f"Feature {feature_id} belongs to another ART, not {art.name}."
-    return f"Feature {feature_id} '{row['title']}' is done and has left the backlog."
 
 
 @dataclass(frozen=True)
@@ -198,14 +78,14 @@ def tradeoff_evaluate(
     to the ART's open backlog). Raises TradeoffInputError naming the bad input.
     """
     if sequence is not None:
-        rows = _sequence_rows(art, sequence)
-        unit = _unit_for(rows, unit, "sequence")
+        rows = sequence_rows(art, sequence)
+        unit = unit_for(rows, unit, "sequence")
         jobs = [_job(row, unit) for row in rows]
         proposed = [row["id"] for row in rows]
         best = None
         question: dict[str, Any] = {"sequence": proposed}
     else:
-        rows, unit = _backlog_for_move(art, move, before, unit)
+        rows, unit = backlog_for_move(art, move, before, unit)
         jobs = [_job(row, unit) for row in rows]
         best = delay_cost.best_order(jobs, unit)
         proposed = delay_cost.move_before([job.id for job in best], move, before)
@@ -223,16 +103,8 @@ def _calendar(art: Art, rows: list[dict], unit: str) -> Calendar | None:
 
 
 def art_weeks_per_iteration(*, art_id: int) -> Decimal:
-    """Iteration length of the ART's current PI (else its latest), to the half week; 2 without PIs."""
-    today = timezone.localdate()
-    current = Case(When(start_date__lte=today, end_date__gte=today, then=1), default=0)
-    pi = (
-        ProgramIncrement.objects.filter(art_id=art_id)
-        .annotate(current=current)
-        .order_by("-current", "-start_date")
-        .only("start_date", "end_date", "iterations")
-        .first()
-    )
+    """Iteration length of the ART's current PI, to the half week; 2 without PIs."""
+    pi = current_pi(art_id=art_id, today=timezone.localdate())
     if pi is None:
         return WEEKS_PER_ITERATION
     weeks = Decimal((pi.end_date - pi.start_date).days + 1) / 7 / pi.iterations
@@ -347,7 +219,7 @@ def value_curves(result: dict[str, Any]) -> tuple[list, list]:
 
 def open_backlog(*, art_id: int) -> list[dict]:
     """The ART's scored open features in WSJF order, for the what-if form's pickers."""
-    rows = [row for row in _open_features(art_id) if _is_scored(row)]
+    rows = [row for row in open_feature_rows(art_id) if is_scored(row)]
     order = delay_cost.best_order([_job(row, RELATIVE) for row in rows], RELATIVE)
     by_id = {row["id"]: row for row in rows}
     return [
@@ -383,7 +255,7 @@ def cd3_comparison(*, art_id: int) -> list[dict]:
     Both ranks are taken within this same set, so a difference is a real disagreement
     between the money view and the relative scores, not a side effect of other features.
     """
-    rows = [row for row in _open_features(art_id) if _has_money(row) and _is_scored(row)]
+    rows = [row for row in open_feature_rows(art_id) if has_money(row) and is_scored(row)]
     by_id = {row["id"]: row for row in rows}
     wsjf_rank = {
         job.id: rank
@@ -408,13 +280,13 @@ def pin_effect(*, art: Art, feature_id: int, position: int) -> dict[str, Any]:
     Raises TradeoffInputError when the feature is not in the ranked backlog or the position
     is not above its WSJF rank.
     """
-    rows = [row for row in _open_features(art.pk) if _is_scored(row)]
+    rows = [row for row in open_feature_rows(art.pk) if is_scored(row)]
     by_id = {row["id"]: row for row in rows}
     if feature_id not in by_id:
         if Feature.objects.filter(pk=feature_id, art=art).exclude(status=Feature.Status.DONE).exists():
             message = f"Feature {feature_id} is not scored, so it has no WSJF rank to pin above."
         else:
-            message = _not_in_backlog(art, feature_id)
+            message = not_in_backlog_message(art, feature_id)
         raise TradeoffInputError("feature", message)
     jobs = [_job(row, RELATIVE) for row in rows]
     best = [job.id for job in delay_cost.best_order(jobs, RELATIVE)]
@@ -443,7 +315,7 @@ def pins_effect_now(*, art_id: int) -> dict[str, Any]:
     CoD x job-size units against the WSJF order. Pins of features that are done or no
     longer scored are left out.
     """
-    rows = [row for row in _open_features(art_id) if _is_scored(row)]
+    rows = [row for row in open_feature_rows(art_id) if is_scored(row)]
     jobs = [_job(row, RELATIVE) for row in rows]
     best = delay_cost.best_order(jobs, RELATIVE)
     positions = dict(

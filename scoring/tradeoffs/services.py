@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from backlog.models import Art, Feature
 from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
-from scoring.tradeoffs.selectors import TradeoffInputError, pin_effect, tradeoff_evaluate
+from scoring.tradeoffs.questions import TradeoffInputError
+from scoring.tradeoffs.selectors import pin_effect, tradeoff_evaluate
 from scoring.tradeoffs.share_tokens import share_token_new
 
 SHARE_DAYS_DEFAULT = 14

@@ -25,7 +25,7 @@ from scoring.tradeoffs.forms import (
     ShareLinkForm,
 )
 from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
-from scoring.tradeoffs.selectors import TradeoffInputError
+from scoring.tradeoffs.questions import TradeoffInputError
 from scoring.tradeoffs.share_tokens import ShareTokenInvalid, share_token_hash
 
 MOVED_ROWS_SHOWN = 50

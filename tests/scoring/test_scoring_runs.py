@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from backlog import services
 from backlog.models import Feature
 from scoring.models import FeatureScore, ScoringRun
-from scoring.services import art_scores_current, scoring_run_execute, scoring_run_request
+from scoring.selectors import art_scores_current
+from scoring.services import scoring_run_execute, scoring_run_request
 from tests.factories import FeatureFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,58 @@
+"""Reads of ARTs, PIs and features that more than one page or API needs, each defined once."""
+
+from datetime import date, datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from backlog.models import Art, FeatureRequest, ProgramIncrement
+
+
+def current_pi(*, art_id: int, today: date) -> ProgramIncrement | None:
+    """The ART's current PI: the one a POPM works in and plans now.
+
+    The PI running today (of two that overlap, the one that started first); between PIs, the
+    next one to start; after the last PI has ended, the latest one. None only for an ART with
+    no PI at all. The ranked backlog (cut lines, stale scores), the capacity page and the
+    trade-off calendar all use this one rule.
+    """
+    pis = ProgramIncrement.objects.filter(art_id=art_id)
+    return (
+        pis.filter(start_date__lte=today, end_date__gte=today).order_by("start_date", "pk").first()
+        or pis.filter(start_date__gt=today).order_by("start_date", "pk").first()
+        or pis.order_by("-start_date", "-pk").first()
+    )
+
+
+def score_stale_before(pi: ProgramIncrement | None) -> date | None:
+    """Scores set before this day are stale: SAFe re-scores at every PI boundary, so a score
+    from before the current PI started is due again. None (nothing stale) without a PI."""
+    return pi.start_date if pi else None
+
+
+def score_is_stale(*, scored_at: datetime | None, stale_before: date | None) -> bool:
+    """True for a score set (in UTC) before stale_before; an unscored feature is not stale."""
+    return bool(stale_before and scored_at and scored_at.date() < stale_before)
+
+
+def ranked_feature_count(*, art_id: int) -> int:
+    """How many features the ART's ranking has ("ranked 8 of 53")."""
+    return ranked_feature_counts(art_ids=[art_id]).get(art_id, 0)
+
+
+def ranked_feature_counts(*, art_ids: list[int] | set[int]) -> dict[int, int]:
+    """ART id -> how many of its features are ranked, in one query."""
+    counts = (
+        Art.objects.filter(pk__in=art_ids)
+        .annotate(n=Count("features", filter=Q(features__rank__isnull=False)))
+        .values_list("pk", "n")
+    )
+    return dict(counts)
+
+
+def requests_of_user(*, user) -> QuerySet[FeatureRequest]:
+    """What a stakeholder asked for, with the features, in ART name then rank order."""
+    return (
+        FeatureRequest.objects.filter(stakeholder__user=user)
+        .select_related("feature", "feature__pi", "feature__art", "stakeholder")
+        .order_by("feature__art__name", "feature__rank", "feature_id")
+    )
