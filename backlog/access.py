@@ -1,4 +1,4 @@
-"""Who may see and change which ART: the roles table of DOMAIN.md, as querysets.
+"""Who may see and change which ART: the roles of docs/roles.md, as querysets.
 
 Visibility is enforced by filtering querysets (an ART a user cannot see does not exist for
 them: 404), editing by checking the editable set (a visible but not editable ART: 403).

@@ -1,4 +1,4 @@
-"""REST API for the backlog's six resources (DOMAIN.md, "API contract")."""
+"""REST API for the backlog's six resources (docs/api.md)."""
 
 import re
 from decimal import Decimal

@@ -117,7 +117,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # local default) builds it without the included column, which is fine there.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
-# Admin = staff (DOMAIN.md): staff accounts get every Django admin permission.
+# Admin = staff (docs/roles.md): staff accounts get every Django admin permission.
 AUTHENTICATION_BACKENDS = ["backlog.access.StaffAreAdminsBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -66,7 +66,7 @@ class RankInput:
 
 
 def rank_key(item: RankInput) -> tuple:
-    """Sort key of DOMAIN.md: WSJF desc (exact), CoD desc, job size asc, older first, id."""
+    """Sort key of docs/rules.md: WSJF desc (exact), CoD desc, job size asc, older first, id."""
     return (
         -wsjf_scaled(item.cost_of_delay, item.job_size),
         -item.cost_of_delay,

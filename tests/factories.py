@@ -58,7 +58,7 @@ class FeatureFactory(factory.django.DjangoModelFactory):
 
 
 def scored(art, title: str, ubv: int, tc: int, rr: int, size: int, **extra) -> Feature:
-    """A feature with its four WSJF inputs given in DOMAIN.md's order: UBV, TC, RR|OE, size."""
+    """A feature with its four WSJF inputs given in column order: UBV, TC, RR|OE, size."""
     return FeatureFactory(
         art=art,
         title=title,

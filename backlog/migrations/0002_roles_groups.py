@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# Role groups of DOMAIN.md. Membership gives the role; which ARTs it applies to comes from
+# Role groups (docs/roles.md). Membership gives the role; which ARTs it applies to comes from
 # Art.popms (POPM) and Stakeholder.user (stakeholder). Admin = staff.
 ROLE_GROUPS = ("POPM", "Stakeholder")
 

@@ -1,4 +1,4 @@
-"""The rules of capacity allocation (DOMAIN.md, "Capacity allocation"). No database.
+"""The rules of capacity allocation (docs/rules.md, "Capacity plan"). No database.
 
 Decimal in, Decimal out. Budgets are exact (capacity x share / 100); only the text shown to
 people and scripts is rounded, to two places.
@@ -155,7 +155,7 @@ def kind_plan_build(
 def plan_build(
     *, capacity: Decimal, shares: Mapping[str, int], ranked: Sequence[Candidate], mode: str = STRICT
 ) -> Plan:
-    """The PI plan of DOMAIN.md. `ranked` holds every kind's candidates in rank order."""
+    """The PI plan of docs/rules.md. `ranked` holds every kind's candidates in rank order."""
     by_kind: dict[str, list[Candidate]] = {kind: [] for kind in KINDS}
     for candidate in ranked:
         by_kind[candidate.kind].append(candidate)

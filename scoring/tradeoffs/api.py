@@ -1,6 +1,6 @@
 """Trade-offs over the API: what-if, saved answers, share links, the override ledger.
 
-One API class per operation with its Input/Output serializers. Roles (DOMAIN.md): everyone
+One API class per operation with its Input/Output serializers. Roles (docs/roles.md): everyone
 who sees the ART may ask what-ifs and read; POPMs of the ART and admins save, share and pin.
 """
 

@@ -1,9 +1,10 @@
 """Delay cost of a sequence of features, and what a proposed order costs against WSJF.
 
-Plain functions, no database (DOMAIN.md "Trade-offs"). Feature i, done after everything
-before it, finishes at C_i = d_1 + ... + d_i; the delay cost of the sequence is
-sum(c_i * C_i). Ordering by c_i / d_i descending (WSJF, or CD3 in money) minimises it
-(Smith's rule). Decimal in, Decimal out; ratios are compared exactly, never as floats.
+Plain functions, no database (docs/rules.md, "Delay cost and trade-offs"). Feature i, done
+after everything before it, finishes at C_i = d_1 + ... + d_i; the delay cost of the
+sequence is sum(c_i * C_i). Ordering by c_i / d_i descending (WSJF, or CD3 in money)
+minimises it (Smith's rule). Decimal in, Decimal out; ratios are compared exactly, never as
+floats.
 """
 
 from collections.abc import Iterable, Sequence

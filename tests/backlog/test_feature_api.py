@@ -1,4 +1,4 @@
-"""/api/features/: the contract of DOMAIN.md as a script sees it."""
+"""/api/features/: the contract of docs/api.md as a script sees it."""
 
 from decimal import Decimal
 

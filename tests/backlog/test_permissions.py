@@ -1,4 +1,4 @@
-"""The roles table of DOMAIN.md, for every API endpoint and method.
+"""The roles table of docs/roles.md, for every API endpoint and method.
 
 admin: everything. alice (POPM of Rail): reads all, writes PIs, epics and features of Rail;
 ARTs, teams and stakeholders are managed by admins. bob (POPM of Sea): reads Rail, writes

@@ -1,4 +1,4 @@
-"""The plan rules of DOMAIN.md ("Capacity allocation"), without a database."""
+"""The plan rules of docs/rules.md ("Capacity plan"), without a database."""
 
 from decimal import Decimal
 

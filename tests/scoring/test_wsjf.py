@@ -82,7 +82,7 @@ def test_ties_rank_higher_cost_of_delay_first():
 
 def test_rank_key_orders_job_size_ascending_after_cost_of_delay():
     # Equal exact WSJF and equal CoD imply equal size on real data; the key still carries the
-    # size rule of DOMAIN.md so the order never depends on anything but the stated tie-breaks.
+    # size rule of docs/rules.md so the order never depends on anything but the stated tie-breaks.
     from scoring.wsjf import rank_key
 
     assert rank_key(item(1, 6, 3))[2] < rank_key(item(1, 6, 5))[2]
@@ -100,7 +100,7 @@ def test_ranking_uses_the_exact_ratio_not_the_rounded_wsjf():
 
 
 def exact_compare(x: RankInput, y: RankInput) -> int:
-    """DOMAIN.md's rule with cross-multiplication, written independently of rank_key."""
+    """The rule of docs/rules.md with cross-multiplication, written independently of rank_key."""
     left, right = x.cost_of_delay * y.job_size, y.cost_of_delay * x.job_size
     if left != right:
         return -1 if left > right else 1
