@@ -145,9 +145,7 @@ class FeatureAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Feature, form, change: bool) -> None:
         fields = {
-            name: form.cleaned_data[name]
-            for name in services.FEATURE_EDITABLE_FIELDS
-            if name in form.cleaned_data
+            name: form.cleaned_data[name] for name in Feature.EDITABLE_FIELDS if name in form.cleaned_data
         }
         if change:
             saved = services.feature_update(

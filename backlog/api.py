@@ -206,32 +206,13 @@ class FeatureSerializer(InArtSerializer):
         fields = [
             "id",
             "art",
-            "pi",
-            "epic",
-            "team",
-            "title",
-            "description",
-            "benefit_hypothesis",
-            "acceptance_criteria",
-            "kind",
-            "status",
-            "user_business_value",
-            "time_criticality",
-            "risk_reduction",
-            "job_size",
-            "estimate_points",
-            "fixed_date",
-            "cost_of_delay_per_week",
-            "duration_weeks",
-            "urgency_profile",
+            *Feature.EDITABLE_FIELDS,
             "created_at",
             "updated_at",
             "version",
-            "cost_of_delay",
-            "wsjf",
-            "rank",
+            *Feature.SCORE_RESULTS,
         ]
-        read_only_fields = ["created_at", "updated_at", "cost_of_delay", "wsjf", "rank"]
+        read_only_fields = ["created_at", "updated_at", *Feature.SCORE_RESULTS]
         extra_kwargs = {
             "estimate_points": {
                 "min_value": Decimal("0.5"),

@@ -30,28 +30,12 @@ class FeatureForm(forms.ModelForm):
     risk_reduction = ScaleChoiceField(required=False, label="Risk Reduction / Opportunity Enablement")
     job_size = ScaleChoiceField(required=False, label="Job Size")
 
+    # The page shows what a feature is before its text and numbers.
+    field_order = ("title", "kind", "status", "epic", "team", "pi")
+
     class Meta:
         model = Feature
-        fields = [
-            "title",
-            "kind",
-            "status",
-            "epic",
-            "team",
-            "pi",
-            "description",
-            "benefit_hypothesis",
-            "acceptance_criteria",
-            "user_business_value",
-            "time_criticality",
-            "risk_reduction",
-            "job_size",
-            "estimate_points",
-            "fixed_date",
-            "cost_of_delay_per_week",
-            "duration_weeks",
-            "urgency_profile",
-        ]
+        fields = Feature.EDITABLE_FIELDS
         widgets = {
             "fixed_date": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 3}),

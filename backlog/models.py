@@ -140,6 +140,28 @@ class Feature(models.Model):
         INTANGIBLE = "intangible", "Intangible"
 
     SCORE_INPUTS = WSJF_INPUTS
+    # What a person may set, at every door (page form, API serializer, admin, services): the
+    # score columns, rank, version and timestamps are the system's, and a feature never
+    # changes ART. The one list the form, serializer and feature services read.
+    EDITABLE_FIELDS = (
+        "pi",
+        "epic",
+        "team",
+        "title",
+        "description",
+        "benefit_hypothesis",
+        "acceptance_criteria",
+        "kind",
+        "status",
+        *SCORE_INPUTS,
+        "estimate_points",
+        "fixed_date",
+        "cost_of_delay_per_week",
+        "duration_weeks",
+        "urgency_profile",
+    )
+    # Computed by popm from the inputs, shown everywhere, never set by a person.
+    SCORE_RESULTS = ("cost_of_delay", "wsjf", "rank")
 
     art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="features")
     pi = models.ForeignKey(

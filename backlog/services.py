@@ -9,24 +9,6 @@ from backlog.models import Art, Feature
 from backlog.signals import ranking_inputs_changed
 from scoring.wsjf import cost_of_delay, wsjf
 
-# Fields a caller may set; score columns, version and timestamps are the system's.
-FEATURE_EDITABLE_FIELDS = (
-    "pi",
-    "epic",
-    "team",
-    "title",
-    "description",
-    "benefit_hypothesis",
-    "acceptance_criteria",
-    "kind",
-    "status",
-    *Feature.SCORE_INPUTS,
-    "estimate_points",
-    "fixed_date",
-    "cost_of_delay_per_week",
-    "duration_weeks",
-    "urgency_profile",
-)
 RANKING_FIELDS = (*Feature.SCORE_INPUTS, "status")
 RELATION_FIELDS = {"pi", "epic", "team"}
 
@@ -64,7 +46,7 @@ def _differs(feature: Feature, name: str, value: Any) -> bool:
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
-    unknown = set(fields) - set(FEATURE_EDITABLE_FIELDS)
+    unknown = set(fields) - set(Feature.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
 

@@ -62,7 +62,7 @@ def feature_page(request: HttpRequest, feature_id: int) -> HttpResponse:
     form = FeatureForm(request.POST or None, instance=feature, art_id=feature.art_id)
     conflict = []
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in FeatureForm.Meta.fields}
+        fields = {name: form.cleaned_data[name] for name in Feature.EDITABLE_FIELDS}
         try:
             services.feature_update(
                 feature=feature,
@@ -101,7 +101,7 @@ def feature_create(request: HttpRequest, art_id: int) -> HttpResponse:
     art = art_editable_or_403(request.user, art_id)
     form = FeatureForm(request.POST or None, art_id=art.pk)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in FeatureForm.Meta.fields}
+        fields = {name: form.cleaned_data[name] for name in Feature.EDITABLE_FIELDS}
         try:
             feature = services.feature_create(art=art, acting_user=request.user, **fields)
             messages.success(request, f"Created “{feature.title}”. It is ranked in a moment.")

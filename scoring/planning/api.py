@@ -16,7 +16,7 @@ from backlog.access import pi_editable_or_403, pi_visible_or_404
 from backlog.api import django_errors_as_drf
 from backlog.models import ProgramIncrement
 from scoring.planning import services
-from scoring.planning.capacity import MODES, STRICT, decimal_text, points_text
+from scoring.planning.capacity import MODES, STRICT, points_text, two_places_text
 from scoring.planning.models import PlanCommit
 from scoring.planning.selectors import PiPlan, pi_capacity_total, pi_plan, pi_shares, pi_team_capacities
 
@@ -47,16 +47,16 @@ def plan_json(state: PiPlan) -> dict:
         "pi": state.pi.pk,
         "mode": state.plan.mode,
         "scores_current": state.scores_current,
-        "capacity": decimal_text(state.plan.capacity),
-        "committed_points": decimal_text(state.plan.committed_points),
-        "utilisation": decimal_text(state.plan.utilisation),
+        "capacity": two_places_text(state.plan.capacity),
+        "committed_points": two_places_text(state.plan.committed_points),
+        "utilisation": two_places_text(state.plan.utilisation),
         "kinds": [
             {
                 "kind": kind.kind,
                 "share": kind.share,
-                "budget": decimal_text(kind.budget),
-                "committed_points": decimal_text(kind.committed_points),
-                "utilisation": decimal_text(kind.utilisation),
+                "budget": two_places_text(kind.budget),
+                "committed_points": two_places_text(kind.committed_points),
+                "utilisation": two_places_text(kind.utilisation),
                 "committed": list(kind.committed),
                 "below_line": list(kind.below_line),
                 "needs_estimate": list(kind.needs_estimate),

@@ -228,6 +228,6 @@ def points_text(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def decimal_text(value: Decimal) -> str:
+def two_places_text(value: Decimal) -> str:
     """Two places, as the API writes points and percents: "70.00"."""
     return f"{value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP):f}"

@@ -7,7 +7,7 @@ rises sooner; the shaded area between the two lines is the proposal's extra dela
 from decimal import Decimal
 from typing import Any
 
-from scoring.tradeoffs.delay_cost import decimal_text
+from scoring.tradeoffs.delay_cost import plain_decimal_text
 
 WIDTH, HEIGHT = 720, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
@@ -65,8 +65,8 @@ def value_chart(best: list, proposed: list, *, time_unit: str, rate_label: str) 
         "best_path": path(best),
         "proposed_path": path(proposed),
         "between_points": " ".join(f"{x(t)},{y(v)}" for t, v in between),
-        "x_ticks": [{"at": x(t), "label": decimal_text(t)} for t in _ticks(max_time)],
-        "y_ticks": [{"at": y(v), "label": decimal_text(v)} for v in _ticks(max_value)],
+        "x_ticks": [{"at": x(t), "label": plain_decimal_text(t)} for t in _ticks(max_time)],
+        "y_ticks": [{"at": y(v), "label": plain_decimal_text(v)} for v in _ticks(max_value)],
         "x_label": f"Time ({time_unit})",
         "y_label": rate_label,
         "x_label_at": LEFT + plot_w // 2,

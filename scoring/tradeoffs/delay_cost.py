@@ -147,7 +147,7 @@ def value_curve(order: Sequence[Job]) -> list[tuple[Decimal, Decimal]]:
     return points
 
 
-def decimal_text(value: Decimal) -> str:
+def plain_decimal_text(value: Decimal) -> str:
     """A Decimal as plain text without trailing zeros or exponent: 310, 2.5, 1200.75."""
     text = str(value)
     if "E" in text:

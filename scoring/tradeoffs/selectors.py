@@ -16,7 +16,7 @@ from django.utils import timezone
 from backlog.models import Art, Feature, Team
 from backlog.selectors import current_pi
 from scoring.tradeoffs import delay_cost
-from scoring.tradeoffs.delay_cost import MONEY, RELATIVE, Job, decimal_text
+from scoring.tradeoffs.delay_cost import MONEY, RELATIVE, Job, plain_decimal_text
 from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
 from scoring.tradeoffs.questions import (
     TradeoffInputError,
@@ -129,32 +129,32 @@ def tradeoff_json(
         feature = {
             "id": shift.id,
             "title": by_id[shift.id]["title"],
-            "rate": decimal_text(jobs[shift.id].rate),
-            "duration": decimal_text(jobs[shift.id].duration),
+            "rate": plain_decimal_text(jobs[shift.id].rate),
+            "duration": plain_decimal_text(jobs[shift.id].duration),
             "wsjf_position": shift.wsjf_position,
             "proposed_position": shift.proposed_position,
-            "wsjf_finish": decimal_text(shift.wsjf_finish),
-            "proposed_finish": decimal_text(shift.proposed_finish),
-            "delay": decimal_text(shift.delay),
+            "wsjf_finish": plain_decimal_text(shift.wsjf_finish),
+            "proposed_finish": plain_decimal_text(shift.proposed_finish),
+            "delay": plain_decimal_text(shift.delay),
         }
         if points_finish is not None:
             delay_points = points_finish[1][shift.id] - points_finish[0][shift.id]
-            feature["delay_iterations"] = decimal_text(calendar.iterations(delay_points))
-            feature["delay_weeks"] = decimal_text(calendar.weeks(delay_points))
+            feature["delay_iterations"] = plain_decimal_text(calendar.iterations(delay_points))
+            feature["delay_weeks"] = plain_decimal_text(calendar.weeks(delay_points))
         features.append(feature)
     result = {
         "unit": comparison.unit,
         "wsjf_order": [job.id for job in comparison.wsjf_order],
         "proposed_order": [job.id for job in comparison.proposed_order],
-        "wsjf_delay_cost": decimal_text(comparison.wsjf_delay_cost),
-        "proposed_delay_cost": decimal_text(comparison.proposed_delay_cost),
-        "extra_delay_cost": decimal_text(comparison.extra_delay_cost),
+        "wsjf_delay_cost": plain_decimal_text(comparison.wsjf_delay_cost),
+        "proposed_delay_cost": plain_decimal_text(comparison.proposed_delay_cost),
+        "extra_delay_cost": plain_decimal_text(comparison.extra_delay_cost),
         "time_unit": "weeks" if comparison.unit == MONEY else "job-size units",
         "calendar": None
         if calendar is None
         else {
-            "points_per_iteration": decimal_text(calendar.points_per_iteration),
-            "weeks_per_iteration": decimal_text(calendar.weeks_per_iteration),
+            "points_per_iteration": plain_decimal_text(calendar.points_per_iteration),
+            "weeks_per_iteration": plain_decimal_text(calendar.weeks_per_iteration),
         },
         "question": question,
         "features": features,
@@ -166,8 +166,8 @@ def tradeoff_json(
 def _span(values: list[Decimal], unit: str) -> str:
     low, high = min(values), max(values)
     if low == high:
-        return f"{decimal_text(low)} {unit}"
-    return f"{decimal_text(low)} to {decimal_text(high)} {unit}"
+        return f"{plain_decimal_text(low)} {unit}"
+    return f"{plain_decimal_text(low)} to {plain_decimal_text(high)} {unit}"
 
 
 def _plural(count: int, word: str) -> str:

@@ -15,11 +15,11 @@ from scoring.tradeoffs.delay_cost import (
     apply_pins,
     best_order,
     compare,
-    decimal_text,
     delay_cost,
     finish_times,
     move_before,
     pin_to,
+    plain_decimal_text,
     value_curve,
 )
 from scoring.wsjf import SCALE, cost_of_delay
@@ -113,8 +113,8 @@ def test_area_between_value_curves_is_the_extra_delay_cost():
     assert between == result.extra_delay_cost
 
 
-def test_decimal_text_is_plain():
-    assert [decimal_text(Decimal(v)) for v in ("310", "2.50", "1E+2", "-4", "0.0")] == [
+def test_plain_decimal_text_has_no_trailing_zeros_or_exponent():
+    assert [plain_decimal_text(Decimal(v)) for v in ("310", "2.50", "1E+2", "-4", "0.0")] == [
         "310",
         "2.5",
         "100",
