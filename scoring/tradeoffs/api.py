@@ -11,23 +11,18 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from backlog.access import art_visible_or_404, arts_visible_to, user_can_edit_art
-from backlog.api_pagination import PageSizePagination
 from scoring.tradeoffs import selectors, services
 from scoring.tradeoffs.delay_cost import UNITS
 from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
-from scoring.tradeoffs.selectors import TradeoffInputError
 
 
 def check_can_edit(request: Request, art_id: int) -> None:
     if not user_can_edit_art(request.user, art_id):
         raise exceptions.PermissionDenied("Only a POPM of this ART may change this.")
-
-
-def input_error(error: TradeoffInputError) -> serializers.ValidationError:
-    return serializers.ValidationError({error.field: [error.message]})
 
 
 @extend_schema_field({"type": "array", "items": {"type": "integer", "minimum": 1}})
@@ -112,10 +107,7 @@ class TradeoffApi(APIView):
         art = art_visible_or_404(request.user, art_id)
         question = TradeoffInput(data=request.data)
         question.is_valid(raise_exception=True)
-        try:
-            return Response(selectors.tradeoff_evaluate(art=art, **question.validated_data))
-        except TradeoffInputError as error:
-            raise input_error(error) from error
+        return Response(selectors.tradeoff_evaluate(art=art, **question.validated_data))
 
 
 class SavedTradeoffOutput(serializers.ModelSerializer):
@@ -135,7 +127,7 @@ class SavedTradeoffListApi(APIView):
     @extend_schema(responses={200: SavedTradeoffOutput(many=True)}, operation_id="art_tradeoffs_list")
     def get(self, request: Request, art_id: int) -> Response:
         art = art_visible_or_404(request.user, art_id)
-        paginator = PageSizePagination()
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()  # popm.api's, as for every API list
         page = paginator.paginate_queryset(selectors.saved_tradeoffs(art_id=art.pk), request, view=self)
         return paginator.get_paginated_response(SavedTradeoffOutput(page, many=True).data)
 
@@ -148,10 +140,7 @@ class SavedTradeoffListApi(APIView):
         check_can_edit(request, art.pk)
         question = SavedTradeoffInput(data=request.data)
         question.is_valid(raise_exception=True)
-        try:
-            saved = services.tradeoff_save(art=art, acting_user=request.user, **question.validated_data)
-        except TradeoffInputError as error:
-            raise input_error(error) from error
+        saved = services.tradeoff_save(art=art, acting_user=request.user, **question.validated_data)
         return Response(SavedTradeoffOutput(saved).data, status=status.HTTP_201_CREATED)
 
 
@@ -274,7 +263,7 @@ class OverrideListApi(APIView):
     def get(self, request: Request, art_id: int) -> Response:
         """The override ledger: every pin, newest first, removed ones included."""
         art = art_visible_or_404(request.user, art_id)
-        paginator = PageSizePagination()
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
         page = paginator.paginate_queryset(selectors.overrides_ledger(art_id=art.pk), request, view=self)
         return paginator.get_paginated_response(OverrideOutput(page, many=True).data)
 
@@ -288,16 +277,13 @@ class OverrideListApi(APIView):
         pin = OverrideInput(data=request.data)
         pin.is_valid(raise_exception=True)
         data: dict[str, Any] = pin.validated_data
-        try:
-            override = services.override_create(
-                art=art,
-                feature_id=data["feature"],
-                position=data["position"],
-                reason=data["reason"],
-                acting_user=request.user,
-            )
-        except TradeoffInputError as error:
-            raise input_error(error) from error
+        override = services.override_create(
+            art=art,
+            feature_id=data["feature"],
+            position=data["position"],
+            reason=data["reason"],
+            acting_user=request.user,
+        )
         return Response(OverrideOutput(override).data, status=status.HTTP_201_CREATED)
 
 
