@@ -185,7 +185,7 @@ class ShareLinkOutput(serializers.ModelSerializer):
         token = self.context.get("token")
         if token is None:
             return None
-        return self.context["request"].build_absolute_uri(reverse("shared_tradeoff", args=[token]))
+        return self.context["request"].build_absolute_uri(reverse("tradeoffs:shared-tradeoff", args=[token]))
 
 
 class ShareLinkCreateApi(APIView):
