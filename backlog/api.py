@@ -4,27 +4,15 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.response import Response
 
 from backlog import services
 from backlog.access import art_ids_editable_by, arts_visible_to, user_can_edit_art, user_is_admin
 from backlog.models import Art, Epic, Feature, FeatureRequest, ProgramIncrement, Stakeholder, Team
 from scoring.wsjf import SCALE, ScaleError, scale_value_parse
-
-
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_code = "stale_version"
-
-    def __init__(self, message: str, current: dict):
-        super().__init__(message)
-        # The current feature goes out as the API shows it (numbers stay numbers, null stays
-        # null); APIException would turn every value of a dict detail into an error string.
-        self.detail = {"detail": self.detail, "current": current}
 
 
 @extend_schema_field({"type": "integer", "enum": list(SCALE), "nullable": True})
@@ -229,12 +217,6 @@ class FeatureSerializer(InArtSerializer):
         }
 
 
-def django_errors_as_drf(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "message_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
-
-
 class ArtScopedViewSet(viewsets.ModelViewSet):
     """List and read what the user's ARTs hold; write only where the user may edit."""
 
@@ -348,27 +330,19 @@ class FeatureViewSet(ArtScopedViewSet):
         art = data.pop("art")
         data.pop("version", None)
         self.check_can_write(art.pk)
-        try:
-            serializer.instance = services.feature_create(art=art, acting_user=self.request.user, **data)
-        except DjangoValidationError as error:
-            raise django_errors_as_drf(error) from error
+        serializer.instance = services.feature_create(art=art, acting_user=self.request.user, **data)
 
     def perform_update(self, serializer: FeatureSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("art", None)
         version = expected_version(self.request, data.pop("version", None))
-        try:
-            serializer.instance = services.feature_update(
-                feature=serializer.instance,
-                acting_user=self.request.user,
-                expected_version=version,
-                **data,
-            )
-        except services.VersionConflict as conflict:
-            current = FeatureSerializer(conflict.current, context=self.get_serializer_context()).data
-            raise PreconditionFailed(str(conflict), current) from conflict
-        except DjangoValidationError as error:
-            raise django_errors_as_drf(error) from error
+        # A stale version raises VersionConflict: popm.api answers 412 with the current feature.
+        serializer.instance = services.feature_update(
+            feature=serializer.instance,
+            acting_user=self.request.user,
+            expected_version=version,
+            **data,
+        )
 
     def perform_destroy(self, instance: Feature) -> None:
         self.check_can_write(instance.art_id)

@@ -250,7 +250,7 @@ class Feature(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("feature_page", args=[self.pk])
+        return reverse("backlog:feature", args=[self.pk])
 
     def clean(self) -> None:
         labels = {"pi": "PI", "epic": "Epic", "team": "Team"}

@@ -27,16 +27,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if user_is_popm(user) and not user_is_admin(user):
         own = list(arts_editable_by(user)[:2])
         if len(own) == 1:
-            return redirect("art_backlog_page", art_id=own[0].pk)
+            return redirect("scoring:art-backlog", art_id=own[0].pk)
     elif not user_is_admin(user) and user.stakeholder_roles.exists():
-        return redirect("my_requests")
+        return redirect("backlog:my-requests")
     return render(request, "backlog/home.html", {"arts": arts_visible_to(user)})
 
 
 @login_required
 def art_switch(request: HttpRequest) -> HttpResponse:
     art = art_visible_or_404(request.user, request.GET.get("art", ""))
-    return redirect("art_backlog_page", art_id=art.pk)
+    return redirect("scoring:art-backlog", art_id=art.pk)
 
 
 def _form_errors_from(form: FeatureForm, error: ValidationError) -> None:
@@ -71,7 +71,7 @@ def feature_page(request: HttpRequest, feature_id: int) -> HttpResponse:
                 **fields,
             )
             messages.success(request, "Saved. The ranking updates in a moment.")
-            return redirect("feature_page", feature_id=feature.pk)
+            return redirect("backlog:feature", feature_id=feature.pk)
         except services.VersionConflict as stale:
             feature = stale.current
             conflict = _conflict_rows(form, stale.current)
@@ -105,7 +105,7 @@ def feature_create(request: HttpRequest, art_id: int) -> HttpResponse:
         try:
             feature = services.feature_create(art=art, acting_user=request.user, **fields)
             messages.success(request, f"Created “{feature.title}”. It is ranked in a moment.")
-            return redirect("feature_page", feature_id=feature.pk)
+            return redirect("backlog:feature", feature_id=feature.pk)
         except ValidationError as error:
             _form_errors_from(form, error)
     return render(request, "backlog/feature_create.html", {"art": art, "form": form})

@@ -1,26 +1,22 @@
+"""Every app's routes, included: pages from <app>/urls.py, the API from <app>/api_urls.py.
+
+Route names: "<app label>:<name>" for a page, "<app label>-api:<name>" for the API
+(backlog:feature, scoring:art-backlog, planning-api:pi-capacity, backlog-api:feature-detail).
+A name is kebab-case, as DRF's router writes its own. Only project wiring is routed here and
+keeps a plain name: admin, and the API's schema and docs (api-schema, api-docs).
+"""
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
-
-from backlog import api as backlog_api
-from scoring import api as scoring_api
-
-router = DefaultRouter()
-router.register("arts", backlog_api.ArtViewSet, basename="art")
-router.register("teams", backlog_api.TeamViewSet, basename="team")
-router.register("pis", backlog_api.ProgramIncrementViewSet, basename="pi")
-router.register("epics", backlog_api.EpicViewSet, basename="epic")
-router.register("features", backlog_api.FeatureViewSet, basename="feature")
-router.register("stakeholders", backlog_api.StakeholderViewSet, basename="stakeholder")
 
 api_urls = [
-    path("arts/<int:art_id>/backlog/", scoring_api.ArtBacklogApi.as_view(), name="art-backlog"),
+    path("", include("scoring.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("scoring.planning.api_urls")),
     path("", include("scoring.tradeoffs.api_urls")),
-    path("", include(router.urls)),
+    path("", include("backlog.api_urls")),
 ]
 
 urlpatterns = [

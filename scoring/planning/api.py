@@ -4,7 +4,6 @@ Reading needs the ART to be visible (404 otherwise); writing needs a POPM of the
 admin (403 otherwise, checked before the input is validated).
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -13,7 +12,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backlog.access import pi_editable_or_403, pi_visible_or_404
-from backlog.api import django_errors_as_drf
 from backlog.models import ProgramIncrement
 from scoring.planning import services
 from scoring.planning.capacity import MODES, STRICT, points_text, two_places_text
@@ -232,10 +230,7 @@ class PiCapacityApi(APIView):
             services.TeamCapacityChange(row["team"], row["capacity_points"], row["note"])
             for row in data.validated_data["teams"]
         ]
-        try:
-            services.team_capacities_set(pi=pi, changes=changes, acting_user=request.user)
-        except DjangoValidationError as error:
-            raise django_errors_as_drf(error) from error
+        services.team_capacities_set(pi=pi, changes=changes, acting_user=request.user)
         return Response(capacity_json(pi))
 
 
@@ -249,10 +244,7 @@ class PiAllocationApi(APIView):
         pi = pi_editable_or_403(request.user, pi_id)
         data = AllocationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            allocation = services.allocation_set(pi=pi, shares=data.validated_data, acting_user=request.user)
-        except DjangoValidationError as error:
-            raise django_errors_as_drf(error) from error
+        allocation = services.allocation_set(pi=pi, shares=data.validated_data, acting_user=request.user)
         return Response(allocation.shares())
 
 
@@ -279,16 +271,11 @@ class PiCapacityPlanCommitApi(APIView):
         pi = pi_editable_or_403(request.user, pi_id)
         data = CommitInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            commit = services.plan_commit(
-                pi=pi,
-                mode=data.validated_data["mode"],
-                acting_user=request.user,
-                expected_committed=data.validated_data.get("expected_committed"),
-            )
-        except services.PlanChanged as changed:
-            return Response(
-                {"detail": str(changed), "entered": changed.entered, "dropped": changed.dropped},
-                status=status.HTTP_409_CONFLICT,
-            )
+        # A plan that differs from expected_committed raises PlanChanged: popm.api answers 409.
+        commit = services.plan_commit(
+            pi=pi,
+            mode=data.validated_data["mode"],
+            acting_user=request.user,
+            expected_committed=data.validated_data.get("expected_committed"),
+        )
         return Response(commit_json(commit), status=status.HTTP_201_CREATED)

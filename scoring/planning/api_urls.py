@@ -2,6 +2,8 @@ from django.urls import path
 
 from scoring.planning import api
 
+app_name = "planning-api"
+
 # Mounted under /api/ by popm/urls.py.
 urlpatterns = [
     path("pis/<int:pi_id>/capacity/", api.PiCapacityApi.as_view(), name="pi-capacity"),

@@ -70,7 +70,7 @@ class _Rows:
         shown = {fid for ids, limit in wanted.values() for fid in ids[:limit]}
         self.titles = feature_titles(shown)
         # One reverse() for the whole page rather than one per row.
-        self.url_prefix = reverse("feature_page", args=[1])[: -len("1/")]
+        self.url_prefix = reverse("backlog:feature", args=[1])[: -len("1/")]
 
     def listing(self, name: str, *, too_big: frozenset[int] = frozenset()) -> Listing:
         ids, limit = self.wanted[name]

@@ -25,7 +25,7 @@ def _mode(request: HttpRequest) -> str:
 
 
 def _page_url(pi: ProgramIncrement, mode: str) -> str:
-    url = reverse("pi_capacity", args=[pi.art_id, pi.pk])
+    url = reverse("planning:pi-capacity", args=[pi.art_id, pi.pk])
     return url if mode == STRICT else f"{url}?mode={mode}"
 
 
@@ -53,7 +53,7 @@ def capacity_page_current(request: HttpRequest, art_id: int) -> HttpResponse:
     pi = current_pi(art_id=art.pk, today=timezone.localdate())
     if pi is None:
         return render(request, "planning/no_pi.html", {"art": art, "nav": "capacity"})
-    return redirect("pi_capacity", art_id=art.pk, pi_id=pi.pk)
+    return redirect("planning:pi-capacity", art_id=art.pk, pi_id=pi.pk)
 
 
 @login_required

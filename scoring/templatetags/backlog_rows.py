@@ -156,5 +156,5 @@ class _LazyUrl:
         return self.pattern.format(pk)
 
 
-FEATURE_URL = _LazyUrl("feature_page")
-SCORE_URL = _LazyUrl("feature_score")
+FEATURE_URL = _LazyUrl("backlog:feature")
+SCORE_URL = _LazyUrl("scoring:feature-score")

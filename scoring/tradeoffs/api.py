@@ -11,18 +11,13 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from backlog.access import art_edit_or_403, art_scoped_visible_or_404, art_visible_or_404
-from backlog.api_pagination import PageSizePagination
 from scoring.tradeoffs import selectors, services
 from scoring.tradeoffs.delay_cost import UNITS
 from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
-from scoring.tradeoffs.questions import TradeoffInputError
-
-
-def input_error(error: TradeoffInputError) -> serializers.ValidationError:
-    return serializers.ValidationError({error.field: [error.message]})
 
 
 @extend_schema_field({"type": "array", "items": {"type": "integer", "minimum": 1}})
@@ -107,10 +102,7 @@ class TradeoffApi(APIView):
         art = art_visible_or_404(request.user, art_id)
         question = TradeoffInput(data=request.data)
         question.is_valid(raise_exception=True)
-        try:
-            return Response(selectors.tradeoff_evaluate(art=art, **question.validated_data))
-        except TradeoffInputError as error:
-            raise input_error(error) from error
+        return Response(selectors.tradeoff_evaluate(art=art, **question.validated_data))
 
 
 class SavedTradeoffOutput(serializers.ModelSerializer):
@@ -130,7 +122,7 @@ class SavedTradeoffListApi(APIView):
     @extend_schema(responses={200: SavedTradeoffOutput(many=True)}, operation_id="art_tradeoffs_list")
     def get(self, request: Request, art_id: int) -> Response:
         art = art_visible_or_404(request.user, art_id)
-        paginator = PageSizePagination()
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()  # popm.api's, as for every API list
         page = paginator.paginate_queryset(selectors.saved_tradeoffs(art_id=art.pk), request, view=self)
         return paginator.get_paginated_response(SavedTradeoffOutput(page, many=True).data)
 
@@ -143,10 +135,7 @@ class SavedTradeoffListApi(APIView):
         art_edit_or_403(request.user, art.pk)
         question = SavedTradeoffInput(data=request.data)
         question.is_valid(raise_exception=True)
-        try:
-            saved = services.tradeoff_save(art=art, acting_user=request.user, **question.validated_data)
-        except TradeoffInputError as error:
-            raise input_error(error) from error
+        saved = services.tradeoff_save(art=art, acting_user=request.user, **question.validated_data)
         return Response(SavedTradeoffOutput(saved).data, status=status.HTTP_201_CREATED)
 
 
@@ -185,7 +174,7 @@ class ShareLinkOutput(serializers.ModelSerializer):
         token = self.context.get("token")
         if token is None:
             return None
-        return self.context["request"].build_absolute_uri(reverse("shared_tradeoff", args=[token]))
+        return self.context["request"].build_absolute_uri(reverse("tradeoffs:shared-tradeoff", args=[token]))
 
 
 class ShareLinkCreateApi(APIView):
@@ -258,7 +247,7 @@ class OverrideListApi(APIView):
     def get(self, request: Request, art_id: int) -> Response:
         """The override ledger: every pin, newest first, removed ones included."""
         art = art_visible_or_404(request.user, art_id)
-        paginator = PageSizePagination()
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
         page = paginator.paginate_queryset(selectors.overrides_ledger(art_id=art.pk), request, view=self)
         return paginator.get_paginated_response(OverrideOutput(page, many=True).data)
 
@@ -272,16 +261,13 @@ class OverrideListApi(APIView):
         pin = OverrideInput(data=request.data)
         pin.is_valid(raise_exception=True)
         data: dict[str, Any] = pin.validated_data
-        try:
-            override = services.override_create(
-                art=art,
-                feature_id=data["feature"],
-                position=data["position"],
-                reason=data["reason"],
-                acting_user=request.user,
-            )
-        except TradeoffInputError as error:
-            raise input_error(error) from error
+        override = services.override_create(
+            art=art,
+            feature_id=data["feature"],
+            position=data["position"],
+            reason=data["reason"],
+            acting_user=request.user,
+        )
         return Response(OverrideOutput(override).data, status=status.HTTP_201_CREATED)
 
 

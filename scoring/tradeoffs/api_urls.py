@@ -2,6 +2,8 @@ from django.urls import path
 
 from scoring.tradeoffs import api
 
+app_name = "tradeoffs-api"
+
 # Mounted under /api/.
 urlpatterns = [
     path("arts/<int:art_id>/tradeoff/", api.TradeoffApi.as_view(), name="art-tradeoff"),

@@ -27,7 +27,7 @@ class SavedTradeoff(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("saved_tradeoff", args=[self.art_id, self.pk])
+        return reverse("tradeoffs:saved-tradeoff", args=[self.art_id, self.pk])
 
 
 class ShareLink(models.Model):

@@ -98,7 +98,7 @@ def tradeoff_save_view(request: HttpRequest, art_id: int) -> HttpResponse:
         )
     except (TradeoffInputError, forms.ValidationError) as error:
         messages.error(request, f"Nothing was saved: {getattr(error, 'message', error)}")
-        return redirect("art_tradeoffs", art_id=art.pk)
+        return redirect("tradeoffs:art-tradeoffs", art_id=art.pk)
     messages.success(request, f"Saved “{saved.title}”.")
     return redirect(saved)
 
@@ -132,7 +132,7 @@ def share_link_create_view(request: HttpRequest, art_id: int, tradeoff_id: int) 
     link, token = services.share_link_create(
         tradeoff=saved, acting_user=request.user, days=form.cleaned_data["days"]
     )
-    url = request.build_absolute_uri(reverse("shared_tradeoff", args=[token]))
+    url = request.build_absolute_uri(reverse("tradeoffs:shared-tradeoff", args=[token]))
     messages.success(
         request,
         f"Share this read-only link (shown only now; expires {link.expires_at:%Y-%m-%d %H:%M} UTC): {url}",
@@ -184,7 +184,7 @@ def override_ledger_page(request: HttpRequest, art_id: int) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, f"Pinned “{pin.feature.title}” at rank {pin.position}.")
-            return redirect("override_ledger", art_id=art.pk)
+            return redirect("tradeoffs:override-ledger", art_id=art.pk)
     ledger = selectors.overrides_ledger(art_id=art.pk)
     now = selectors.pins_effect_now(art_id=art.pk)
     return _page(request, "tradeoffs/ledger.html", art, form=form, ledger=ledger, pins_now=now)
@@ -202,7 +202,7 @@ def override_remove_view(request: HttpRequest, art_id: int, override_id: int) ->
     override = get_object_or_404(Override.objects.select_related("feature"), pk=override_id, art=art)
     services.override_remove(override=override, acting_user=request.user)
     messages.success(request, f"Removed the pin: “{override.feature.title}” is back at its WSJF rank.")
-    return redirect("override_ledger", art_id=art.pk)
+    return redirect("tradeoffs:override-ledger", art_id=art.pk)
 
 
 @login_required

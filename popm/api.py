@@ -1,0 +1,60 @@
+"""What every API view shares: how errors become answers, and how lists are paged.
+
+Services and selectors raise Django's ValidationError or their app's own error and know
+nothing of HTTP; api_exception_handler (DRF's EXCEPTION_HANDLER) gives each its status
+and body here, in one table, so API views need no try/except.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from backlog.services import VersionConflict
+from scoring.planning.services import PlanChanged
+from scoring.tradeoffs.selectors import TradeoffInputError
+
+
+class PageSizePagination(PageNumberPagination):
+    """count / next / previous / results; ?page_size= up to 1000."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class ApiRefusal(exceptions.APIException):
+    """A refusal whose body goes out as given: numbers stay numbers, null stays null
+    (APIException would turn every value of a dict detail into an error string)."""
+
+    def __init__(self, status_code: int, message: str, code: str, **data: Any):
+        super().__init__(message, code)
+        self.status_code = status_code
+        self.detail = {"detail": self.detail, **data}
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    return exception_handler(api_exception(exc, context), context)
+
+
+def api_exception(exc: Exception, context: dict) -> Exception:
+    """The DRF exception for an app's error; anything else as it is (DRF's own handler
+    already answers Http404 with 404 and PermissionDenied with 403)."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            return serializers.ValidationError(exc.message_dict)
+        return serializers.ValidationError({"non_field_errors": exc.messages})
+    if isinstance(exc, TradeoffInputError):
+        return serializers.ValidationError({exc.field: [exc.message]})
+    if isinstance(exc, VersionConflict):
+        # The current feature as the view shows it, so the client can redo its edit on it.
+        current = context["view"].get_serializer(exc.current).data
+        return ApiRefusal(status.HTTP_412_PRECONDITION_FAILED, str(exc), "stale_version", current=current)
+    if isinstance(exc, PlanChanged):
+        return ApiRefusal(
+            status.HTTP_409_CONFLICT, str(exc), "plan_changed", entered=exc.entered, dropped=exc.dropped
+        )
+    return exc
