@@ -3,6 +3,8 @@ from datetime import date
 import factory
 
 from backlog.models import Art, Epic, Feature, ProgramIncrement, Team
+from scoring.models import ScoringRun
+from scoring.services import scoring_run_execute
 
 
 class ArtFactory(factory.django.DjangoModelFactory):
@@ -68,3 +70,10 @@ def scored(art, title: str, ubv: int, tc: int, rr: int, size: int, **extra) -> F
         job_size=size,
         **extra,
     )
+
+
+def art_rank_now(art: Art) -> ScoringRun | None:
+    """Rank the ART's features now, as a manual scoring run does: one new run, executed in this
+    thread (no queue, no worker). Returns the run."""
+    run = ScoringRun.objects.create(art=art, trigger=ScoringRun.Trigger.MANUAL)
+    return scoring_run_execute(run_id=run.pk)

@@ -7,13 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from backlog.models import Feature
 from scoring.models import ScoringRun
 from scoring.services import scoring_run_execute
-from tests.factories import FeatureFactory, ProgramIncrementFactory
+from tests.factories import FeatureFactory, ProgramIncrementFactory, art_rank_now
 
 pytestmark = pytest.mark.django_db
-
-
-def rank_now(art) -> None:
-    scoring_run_execute(run_id=ScoringRun.objects.create(art=art, trigger=ScoringRun.Trigger.MANUAL).pk)
 
 
 def backlog(client, art, **params) -> dict:
@@ -45,7 +41,7 @@ def test_rows_come_in_rank_order_with_scores_and_unranked_last(api, carol, rail)
     FeatureFactory(art=rail, title="top", user_business_value=20, job_size=2)  # 23 / 2 = 11.50
     FeatureFactory(art=rail, title="bottom", user_business_value=1, job_size=13)  # 4 / 13 = 0.31
     FeatureFactory(art=rail, title="finished", status=Feature.Status.DONE, user_business_value=20)
-    rank_now(rail)
+    art_rank_now(rail)
     rows = backlog(api(carol), rail)["results"]
     assert [(row["title"], row["rank"], row["cost_of_delay"], row["wsjf"]) for row in rows] == [
         ("top", 1, 23, "11.50"),
@@ -57,7 +53,7 @@ def test_rows_come_in_rank_order_with_scores_and_unranked_last(api, carol, rail)
 
 def test_each_row_carries_what_a_script_needs(api, alice, rail):
     FeatureFactory(art=rail, title="only", estimate_points="5", fixed_date="2027-01-31")
-    rank_now(rail)
+    art_rank_now(rail)
     (row,) = backlog(api(alice), rail)["results"]
     assert row["art"] == rail.pk
     assert (row["estimate_points"], row["fixed_date"], row["version"]) == ("5.0", "2027-01-31", 1)
@@ -81,7 +77,7 @@ def test_filters_narrow_the_backlog(api, alice, rail, params, titles):
     FeatureFactory(art=rail, title="done", status=Feature.Status.DONE)
     FeatureFactory(art=rail, title="in the PI", pi=pi, user_business_value=5)
     FeatureFactory(art=rail, title="plain", user_business_value=1)
-    rank_now(rail)
+    art_rank_now(rail)
     if params.get("pi") == "PI":
         params = {"pi": pi.pk}
     rows = backlog(api(alice), rail, **params)["results"]
@@ -112,7 +108,7 @@ def test_a_bad_filter_is_a_400_naming_the_allowed_values(api, alice, rail, param
 
 def test_pages_carry_count_next_and_previous(api, alice, rail):
     features_bulk(rail, 5)
-    rank_now(rail)
+    art_rank_now(rail)
     client = api(alice)
     first = backlog(client, rail, page_size=2)
     assert (first["count"], len(first["results"]), first["previous"]) == (5, 2, None)
@@ -141,7 +137,7 @@ def test_a_page_that_does_not_exist_is_a_404(api, alice, rail, page):
 
 def test_scores_are_not_current_while_a_run_is_pending(api, alice, rail, django_capture_on_commit_callbacks):
     feature = FeatureFactory(art=rail)
-    rank_now(rail)
+    art_rank_now(rail)
     client = api(alice)
     assert backlog(client, rail)["scores_current"] is True
     with django_capture_on_commit_callbacks(execute=True):
@@ -163,10 +159,10 @@ def test_query_count_does_not_grow_with_the_backlog(api, alice, rail, url, djang
     client = api(alice)
     url = url.format(art=rail.pk)
     features_bulk(rail, 10)
-    rank_now(rail)
+    art_rank_now(rail)
     with_ten = queries_to_get(client, url)
     features_bulk(rail, 290)
-    rank_now(rail)
+    art_rank_now(rail)
     with django_assert_num_queries(with_ten):
         response = client.get(url)
     assert len(response.json()["results"]) == 300
@@ -177,5 +173,5 @@ def test_scores_are_not_current_after_a_failed_run_until_one_succeeds(api, alice
     ScoringRun.objects.create(art=rail, trigger=ScoringRun.Trigger.MANUAL, status=ScoringRun.Status.FAILED)
     client = api(alice)
     assert backlog(client, rail)["scores_current"] is False
-    rank_now(rail)
+    art_rank_now(rail)
     assert backlog(client, rail)["scores_current"] is True

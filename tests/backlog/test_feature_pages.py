@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from backlog.models import Feature, FeatureRequest, Stakeholder
-from tests.factories import FeatureFactory, ProgramIncrementFactory
+from tests.factories import FeatureFactory, ProgramIncrementFactory, art_rank_now
 
 pytestmark = pytest.mark.django_db
 
@@ -125,9 +125,6 @@ def test_others_cannot_edit_or_create(request, persona, rail):
 
 
 def test_my_requests_says_where_each_request_ranks_in_plain_words(carol, rail):
-    from scoring.models import ScoringRun
-    from scoring.services import scoring_run_execute
-
     asked = FeatureFactory(
         art=rail, title="Asked for", user_business_value=20, time_criticality=1, risk_reduction=1, job_size=13
     )
@@ -135,7 +132,7 @@ def test_my_requests_says_where_each_request_ranks_in_plain_words(carol, rail):
     FeatureRequest.objects.create(
         stakeholder=Stakeholder.objects.get(user=carol), feature=asked, note="We need it"
     )
-    scoring_run_execute(run_id=ScoringRun.objects.create(art=rail, trigger="manual").pk)
+    art_rank_now(rail)
     html = signed_in(carol).get("/my-requests/").content.decode()
     assert "Ranked 2 of 2" in html
     assert "high value, low time criticality, little risk reduction, large job" in html

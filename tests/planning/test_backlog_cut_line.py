@@ -3,9 +3,7 @@
 import pytest
 from django.test import Client
 
-from scoring.models import ScoringRun
-from scoring.services import scoring_run_execute
-from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +13,7 @@ def test_backlog_page_marks_the_last_feature_that_fits_each_kind(alice, rail):
     ProgramIncrementFactory(art=rail, name="PI 7")  # runs today
     FeatureFactory(art=rail, title="Fits", user_business_value=20, job_size=1, estimate_points=20)
     FeatureFactory(art=rail, title="Does not fit", user_business_value=8, job_size=2, estimate_points=20)
-    scoring_run_execute(run_id=ScoringRun.objects.create(art=rail, trigger="manual").pk)
+    art_rank_now(rail)
     client = Client()
     client.force_login(alice)
     html = client.get(f"/arts/{rail.pk}/backlog/").content.decode()  # current PI: PI 7
