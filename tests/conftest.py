@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from backlog.access import POPM_GROUP, STAKEHOLDER_GROUP
 from backlog.models import Art, Stakeholder
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import ArtFactory
 
 # Property tests check numbers, not speed: no per-example deadline on a busy 2-core CI machine.

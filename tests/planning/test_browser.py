@@ -6,7 +6,7 @@ import pytest
 
 from backlog.models import Feature
 from scoring.planning.models import PlanCommit
-from tests.browser.conftest import screenshot
+from tests.browser import screenshot
 from tests.factories import FeatureFactory, art_rank_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

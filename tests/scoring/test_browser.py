@@ -1,9 +1,10 @@
-"""A POPM and a stakeholder in real Chromium, against a live server, PostgreSQL and a Celery worker."""
+"""The ranked backlog in headless Chromium, against a live server, PostgreSQL and a Celery worker:
+a POPM scores inline, a stakeholder reads; the value-effort chart; a phone."""
 
 import pytest
 
 from backlog.models import FeatureRequest, Stakeholder
-from tests.browser.conftest import screenshot
+from tests.browser import screenshot
 from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
