@@ -72,6 +72,23 @@ def scored(art, title: str, ubv: int, tc: int, rr: int, size: int, **extra) -> F
     )
 
 
+def features_bulk(art, count: int) -> None:
+    """count scored backlog features, without a run per feature (and without ranks)."""
+    sizes = [1, 2, 3, 5, 8, 13, 20]
+    Feature.objects.bulk_create(
+        Feature(
+            art=art,
+            title=f"Feature {index}",
+            status=Feature.Status.BACKLOG,
+            user_business_value=sizes[index % 7],
+            time_criticality=sizes[index % 5],
+            risk_reduction=sizes[index % 3],
+            job_size=sizes[index % 4],
+        )
+        for index in range(count)
+    )
+
+
 def art_rank_now(art: Art) -> ScoringRun | None:
     """Rank the ART's features now, as a manual scoring run does: one new run, executed in this
     thread (no queue, no worker). Returns the run."""
