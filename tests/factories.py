@@ -1,8 +1,9 @@
+from dataclasses import dataclass
 from datetime import date
 
 import factory
 
-from backlog.models import Art, Epic, Feature, ProgramIncrement, Team
+from backlog.models import Art, Epic, Feature, FeatureRequest, ProgramIncrement, Stakeholder, Team
 from scoring.models import ScoringRun
 from scoring.services import scoring_run_execute
 
@@ -70,6 +71,27 @@ def scored(art, title: str, ubv: int, tc: int, rr: int, size: int, **extra) -> F
         job_size=size,
         **extra,
     )
+
+
+@dataclass
+class Train:
+    art: Art
+    team: Team
+    pi: ProgramIncrement
+    epic: Epic
+    feature: Feature
+    stakeholder: Stakeholder
+
+
+def train_build(art: Art, prefix: str) -> Train:
+    """A small train in the ART: one team, PI, epic, feature and stakeholder asking for it."""
+    team = TeamFactory(art=art, name=f"{prefix} team")
+    pi = ProgramIncrementFactory(art=art, name=f"{prefix} PI")
+    epic = EpicFactory(art=art, title=f"{prefix} epic")
+    feature = FeatureFactory(art=art, title=f"{prefix} feature", team=team, pi=pi, epic=epic)
+    stakeholder = Stakeholder.objects.create(art=art, name=f"{prefix} stakeholder", title="Architect")
+    FeatureRequest.objects.create(stakeholder=stakeholder, feature=feature, note="Please, soon.")
+    return Train(art=art, team=team, pi=pi, epic=epic, feature=feature, stakeholder=stakeholder)
 
 
 def features_bulk(art, count: int) -> None:

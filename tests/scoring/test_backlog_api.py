@@ -157,3 +157,24 @@ def test_scores_are_not_current_after_a_failed_run_until_one_succeeds(api, alice
     assert backlog(client, rail)["scores_current"] is False
     art_rank_now(rail)
     assert backlog(client, rail)["scores_current"] is True
+
+
+# --- who may read ---------------------------------------------------------------------------
+
+PERSONAS = ["admin", "alice", "bob", "carol", "dave", "anonymous"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_ranked_backlog_answers_readers_and_hides_from_others(persona, client_of, rail_train, sea_train):
+    response = client_of(persona).get(f"/api/arts/{rail_train.art.pk}/backlog/")
+    expected = {"anonymous": 401, "dave": 404}.get(persona, 200)
+    assert response.status_code == expected
+    if expected == 200:
+        assert [row["title"] for row in response.data["results"]] == ["Rail feature"]
+
+
+@pytest.mark.parametrize("method", ["post", "patch", "put", "delete"])
+@pytest.mark.parametrize("persona", ["admin", "alice", "anonymous"])
+def test_ranked_backlog_is_read_only(persona, method, client_of, rail_train):
+    response = getattr(client_of(persona), method)(f"/api/arts/{rail_train.art.pk}/backlog/", {})
+    assert response.status_code == (401 if persona == "anonymous" else 405)
