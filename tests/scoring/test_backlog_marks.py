@@ -1,8 +1,10 @@
-"""The ranked backlog page draws the selected PI's cut line per kind."""
+"""Marks on rows of the ranked backlog page: the selected PI's cut line per kind (planning's
+plan), and pins with their reason (tradeoffs' ledger)."""
 
 import pytest
 from django.test import Client
 
+from scoring.tradeoffs.services import override_create, override_remove
 from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now
 
 pytestmark = pytest.mark.django_db
@@ -20,3 +22,18 @@ def test_backlog_page_marks_the_last_feature_that_fits_each_kind(alice, rail):
     row_of_fits = html[html.index(">Fits<") : html.index(">Does not fit<")]
     assert "Business cut line · PI 7" in row_of_fits
     assert html.count("cut line ·") == 1
+
+
+def test_the_ranked_backlog_shows_a_pin_with_its_reason(alice, carol, rail):
+    FeatureFactory(art=rail, title="Top", user_business_value=20, job_size=1)
+    low = FeatureFactory(art=rail, title="Low", user_business_value=1, job_size=13)
+    art_rank_now(rail)
+    pin = override_create(
+        art=rail, feature_id=low.pk, position=1, reason="CEO promised it", acting_user=alice
+    )
+    client = Client()
+    client.force_login(carol)
+    html = client.get(f"/arts/{rail.pk}/backlog/").content.decode()
+    assert "pinned to #1" in html and "CEO promised it" in html
+    override_remove(override=pin, acting_user=alice)
+    assert "pinned to #1" not in client.get(f"/arts/{rail.pk}/backlog/").content.decode()
