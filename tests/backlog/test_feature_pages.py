@@ -1,4 +1,5 @@
-"""Feature page, edit and create forms, and a stakeholder's "my requests", as users see them."""
+"""Backlog's pages as users see them: signing in and where each persona lands, the feature
+page, edit and create forms, and a stakeholder's "my requests"."""
 
 import pytest
 from django.test import Client
@@ -27,6 +28,21 @@ def edit_data(feature: Feature, **changes) -> dict:
         "version": feature.version,
     }
     return {**data, **changes}
+
+
+def test_popm_lands_on_their_arts_backlog(alice, rail):
+    response = signed_in(alice).get("/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/arts/{rail.pk}/backlog/"
+
+
+def test_stakeholder_lands_on_my_requests(carol):
+    response = signed_in(carol).get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/my-requests/"
+
+
+def test_wrong_password_says_so(alice):
+    response = Client().post("/login/", {"username": "alice", "password": "nope"})
+    assert "do not match" in response.content.decode()
 
 
 def test_feature_page_explains_the_score_and_who_asked(carol, rail):

@@ -24,21 +24,6 @@ def row_titles(html: str) -> list[str]:
     return re.findall(r'<a href="/features/\d+/">([^<]+)</a>', html)
 
 
-def test_popm_lands_on_their_arts_backlog(alice, rail):
-    response = signed_in(alice).get("/", follow=True)
-    assert response.redirect_chain[-1][0] == f"/arts/{rail.pk}/backlog/"
-
-
-def test_stakeholder_lands_on_my_requests(carol):
-    response = signed_in(carol).get("/", follow=True)
-    assert response.redirect_chain[-1][0] == "/my-requests/"
-
-
-def test_wrong_password_says_so(alice):
-    response = Client().post("/login/", {"username": "alice", "password": "nope"})
-    assert "do not match" in response.content.decode()
-
-
 def test_backlog_lists_features_in_rank_order_with_scores(alice, rail):
     FeatureFactory(art=rail, title="Small job", user_business_value=8, job_size=1)
     FeatureFactory(art=rail, title="Big job", user_business_value=8, job_size=13)
