@@ -3,6 +3,8 @@
 alice   POPM of the Rail ART             bob     POPM of the Sea ART (another ART)
 carol   stakeholder of the Rail ART      dave    signed in, no role
 admin   staff
+
+rail_train, sea_train: a small train (team, PI, epic, feature, stakeholder) in each ART.
 """
 
 import socket
@@ -18,8 +20,8 @@ from rest_framework.test import APIClient
 
 from backlog.access import POPM_GROUP, STAKEHOLDER_GROUP
 from backlog.models import Art, Stakeholder
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.factories import ArtFactory
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import ArtFactory, Train, train_build
 
 # Property tests check numbers, not speed: no per-example deadline on a busy 2-core CI machine.
 hypothesis_settings.register_profile("popm", deadline=None)
@@ -99,6 +101,18 @@ def admin_user(db) -> User:
     return _user("root-admin", staff=True)
 
 
+@pytest.fixture
+def rail_train(rail, alice, carol) -> Train:
+    """A small train in Rail (see train_build), with alice and carol on it."""
+    return train_build(rail, "Rail")
+
+
+@pytest.fixture
+def sea_train(sea, bob) -> Train:
+    """A small train in Sea, with bob on it."""
+    return train_build(sea, "Sea")
+
+
 def api_client_for(user: User | None) -> APIClient:
     client = APIClient()
     if user is not None:
@@ -111,6 +125,20 @@ def api_client_for(user: User | None) -> APIClient:
 def api():
     """api(user) -> an APIClient signed in with the user's token (None: anonymous)."""
     return api_client_for
+
+
+FIXTURE_OF_PERSONA = {"admin": "admin_user", "anonymous": None}
+
+
+@pytest.fixture
+def client_of(request, api):
+    """client_of(persona name) -> that persona's APIClient; "admin" and "anonymous" too."""
+
+    def client_for(persona: str):
+        fixture = FIXTURE_OF_PERSONA.get(persona, persona)
+        return api(None if fixture is None else request.getfixturevalue(fixture))
+
+    return client_for
 
 
 @pytest.fixture

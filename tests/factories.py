@@ -1,8 +1,11 @@
+from dataclasses import dataclass
 from datetime import date
 
 import factory
 
-from backlog.models import Art, Epic, Feature, ProgramIncrement, Team
+from backlog.models import Art, Epic, Feature, FeatureRequest, ProgramIncrement, Stakeholder, Team
+from scoring.models import ScoringRun
+from scoring.services import scoring_run_execute
 
 
 class ArtFactory(factory.django.DjangoModelFactory):
@@ -68,3 +71,48 @@ def scored(art, title: str, ubv: int, tc: int, rr: int, size: int, **extra) -> F
         job_size=size,
         **extra,
     )
+
+
+@dataclass
+class Train:
+    art: Art
+    team: Team
+    pi: ProgramIncrement
+    epic: Epic
+    feature: Feature
+    stakeholder: Stakeholder
+
+
+def train_build(art: Art, prefix: str) -> Train:
+    """A small train in the ART: one team, PI, epic, feature and stakeholder asking for it."""
+    team = TeamFactory(art=art, name=f"{prefix} team")
+    pi = ProgramIncrementFactory(art=art, name=f"{prefix} PI")
+    epic = EpicFactory(art=art, title=f"{prefix} epic")
+    feature = FeatureFactory(art=art, title=f"{prefix} feature", team=team, pi=pi, epic=epic)
+    stakeholder = Stakeholder.objects.create(art=art, name=f"{prefix} stakeholder", title="Architect")
+    FeatureRequest.objects.create(stakeholder=stakeholder, feature=feature, note="Please, soon.")
+    return Train(art=art, team=team, pi=pi, epic=epic, feature=feature, stakeholder=stakeholder)
+
+
+def features_bulk(art, count: int) -> None:
+    """count scored backlog features, without a run per feature (and without ranks)."""
+    sizes = [1, 2, 3, 5, 8, 13, 20]
+    Feature.objects.bulk_create(
+        Feature(
+            art=art,
+            title=f"Feature {index}",
+            status=Feature.Status.BACKLOG,
+            user_business_value=sizes[index % 7],
+            time_criticality=sizes[index % 5],
+            risk_reduction=sizes[index % 3],
+            job_size=sizes[index % 4],
+        )
+        for index in range(count)
+    )
+
+
+def art_rank_now(art: Art) -> ScoringRun | None:
+    """Rank the ART's features now, as a manual scoring run does: one new run, executed in this
+    thread (no queue, no worker). Returns the run."""
+    run = ScoringRun.objects.create(art=art, trigger=ScoringRun.Trigger.MANUAL)
+    return scoring_run_execute(run_id=run.pk)

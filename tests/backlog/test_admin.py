@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from backlog.models import Art, Epic, Feature, ProgramIncrement, Stakeholder, Team
 from scoring.models import ScoringRun
-from tests.backlog.conftest import train_build
-from tests.factories import ArtFactory, FeatureFactory
+from tests.factories import ArtFactory, FeatureFactory, train_build
 
 pytestmark = pytest.mark.django_db
 

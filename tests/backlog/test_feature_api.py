@@ -6,8 +6,7 @@ import pytest
 
 from backlog.models import Feature
 from scoring.models import ScoringRun
-from scoring.services import scoring_run_execute
-from tests.factories import EpicFactory, FeatureFactory, ProgramIncrementFactory, TeamFactory
+from tests.factories import EpicFactory, FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,7 @@ def feature(rail):
         job_size=5,
         estimate_points="8",
     )
-    scoring_run_execute(run_id=ScoringRun.objects.create(art=rail, trigger="manual").pk)
+    art_rank_now(rail)
     feature.refresh_from_db()
     return feature
 

@@ -1,10 +1,11 @@
-"""Feature page, edit and create forms, and a stakeholder's "my requests", as users see them."""
+"""Backlog's pages as users see them: signing in and where each persona lands, the feature
+page, edit and create forms, and a stakeholder's "my requests"."""
 
 import pytest
 from django.test import Client
 
 from backlog.models import Feature, FeatureRequest, Stakeholder
-from tests.factories import FeatureFactory, ProgramIncrementFactory
+from tests.factories import FeatureFactory, ProgramIncrementFactory, art_rank_now
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,21 @@ def edit_data(feature: Feature, **changes) -> dict:
         "version": feature.version,
     }
     return {**data, **changes}
+
+
+def test_popm_lands_on_their_arts_backlog(alice, rail):
+    response = signed_in(alice).get("/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/arts/{rail.pk}/backlog/"
+
+
+def test_stakeholder_lands_on_my_requests(carol):
+    response = signed_in(carol).get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/my-requests/"
+
+
+def test_wrong_password_says_so(alice):
+    response = Client().post("/login/", {"username": "alice", "password": "nope"})
+    assert "do not match" in response.content.decode()
 
 
 def test_feature_page_explains_the_score_and_who_asked(carol, rail):
@@ -125,9 +141,6 @@ def test_others_cannot_edit_or_create(request, persona, rail):
 
 
 def test_my_requests_says_where_each_request_ranks_in_plain_words(carol, rail):
-    from scoring.models import ScoringRun
-    from scoring.services import scoring_run_execute
-
     asked = FeatureFactory(
         art=rail, title="Asked for", user_business_value=20, time_criticality=1, risk_reduction=1, job_size=13
     )
@@ -135,7 +148,7 @@ def test_my_requests_says_where_each_request_ranks_in_plain_words(carol, rail):
     FeatureRequest.objects.create(
         stakeholder=Stakeholder.objects.get(user=carol), feature=asked, note="We need it"
     )
-    scoring_run_execute(run_id=ScoringRun.objects.create(art=rail, trigger="manual").pk)
+    art_rank_now(rail)
     html = signed_in(carol).get("/my-requests/").content.decode()
     assert "Ranked 2 of 2" in html
     assert "high value, low time criticality, little risk reduction, large job" in html

@@ -1,4 +1,5 @@
-"""The roles table of docs/roles.md, for every API endpoint and method.
+"""The roles table of docs/roles.md, for every endpoint and method of backlog's API (the ranked
+backlog's own are in tests/scoring/test_backlog_api.py).
 
 admin: everything. alice (POPM of Rail): reads all, writes PIs, epics and features of Rail;
 ARTs, teams and stakeholders are managed by admins. bob (POPM of Sea): reads Rail, writes
@@ -14,12 +15,11 @@ import pytest
 from django.db.models import Model
 
 from backlog.models import Art, Epic, Feature, ProgramIncrement, Stakeholder, Team
-from tests.backlog.conftest import Train
+from tests.factories import Train
 
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["admin", "alice", "bob", "carol", "dave", "anonymous"]
-FIXTURE_OF_PERSONA = {"admin": "admin_user", "anonymous": None}
 ARTS_VISIBLE = {"admin": {"Rail", "Sea"}, "alice": {"Rail", "Sea"}, "bob": {"Rail", "Sea"}, "carol": {"Rail"}}
 
 
@@ -74,15 +74,6 @@ RESOURCES = [
         False,
     ),
 ]
-
-
-@pytest.fixture
-def client_of(request, api):
-    def client_for(persona: str):
-        fixture = FIXTURE_OF_PERSONA.get(persona, persona)
-        return api(None if fixture is None else request.getfixturevalue(fixture))
-
-    return client_for
 
 
 def table_snapshot(model: type[Model]) -> list[dict]:
@@ -154,22 +145,6 @@ def test_writes_follow_the_roles_table(persona, resource, action, client_of, rai
         assert all(getattr(item, name) == value for name, value in resource.patch_body.items())
     else:
         assert not resource.model.objects.filter(pk=item.pk).exists()
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_ranked_backlog_answers_readers_and_hides_from_others(persona, client_of, rail_train, sea_train):
-    response = client_of(persona).get(f"/api/arts/{rail_train.art.pk}/backlog/")
-    expected = {"anonymous": 401, "dave": 404}.get(persona, 200)
-    assert response.status_code == expected
-    if expected == 200:
-        assert [row["title"] for row in response.data["results"]] == ["Rail feature"]
-
-
-@pytest.mark.parametrize("method", ["post", "patch", "put", "delete"])
-@pytest.mark.parametrize("persona", ["admin", "alice", "anonymous"])
-def test_ranked_backlog_is_read_only(persona, method, client_of, rail_train):
-    response = getattr(client_of(persona), method)(f"/api/arts/{rail_train.art.pk}/backlog/", {})
-    assert response.status_code == (401 if persona == "anonymous" else 405)
 
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=str)

@@ -5,7 +5,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from backlog.models import FeatureRequest, Stakeholder
-from tests.factories import ArtFactory, EpicFactory, FeatureFactory, ProgramIncrementFactory, TeamFactory
+from tests.factories import (
+    ArtFactory,
+    EpicFactory,
+    FeatureFactory,
+    ProgramIncrementFactory,
+    TeamFactory,
+    art_rank_now,
+    features_bulk,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +63,17 @@ def test_a_list_costs_the_same_queries_for_3_rows_and_for_30(api, admin_user, al
     many, many_rows = queries_to_list(client, path)
     assert many_rows - few_rows == 27
     assert many == few
+
+
+def test_feature_list_query_count_does_not_grow_with_the_ranked_backlog(
+    api, alice, rail, django_assert_num_queries
+):
+    client = api(alice)
+    features_bulk(rail, 10)
+    art_rank_now(rail)
+    with_ten, _ = queries_to_list(client, "/api/features/")
+    features_bulk(rail, 290)
+    art_rank_now(rail)
+    with django_assert_num_queries(with_ten):
+        response = client.get("/api/features/", {"page_size": 1000})
+    assert len(response.json()["results"]) == 300

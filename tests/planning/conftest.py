@@ -3,14 +3,7 @@ from decimal import Decimal
 import pytest
 
 from backlog.models import Feature
-from scoring.models import ScoringRun
-from scoring.services import scoring_run_execute
-from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
-
-
-def rank_art(art) -> None:
-    """Rank the ART's features now, as a scoring run would."""
-    scoring_run_execute(run_id=ScoringRun.objects.create(art=art, trigger="manual").pk)
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now
 
 
 @pytest.fixture
@@ -42,5 +35,5 @@ def plan_setup(rail):
         "lounge": feature("Lounge", 8, None),
         "upgrade": feature("Upgrade Postgres", 1, "15", kind=Feature.Kind.ENABLER),
     }
-    rank_art(rail)
+    art_rank_now(rail)
     return {"pi": pi, "alpha": alpha, "beta": beta, **features}

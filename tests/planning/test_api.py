@@ -5,8 +5,7 @@ import pytest
 from backlog.models import Feature
 from scoring.models import ScoringRun
 from scoring.planning.models import Allocation, PlanCommit, TeamCapacity
-from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
-from tests.planning.conftest import rank_art
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now
 
 
 def url(pi, tail: str) -> str:
@@ -172,7 +171,7 @@ def test_fill_mode_commits_lower_ranked_features_that_still_fit(api, alice, plan
 @pytest.mark.django_db
 def test_plan_warns_about_a_feature_bigger_than_its_kinds_budget_by_title(api, alice, plan_setup, rail):
     FeatureFactory(art=rail, title="Data lake", kind=Feature.Kind.ENABLER, estimate_points=25)
-    rank_art(rail)
+    art_rank_now(rail)
     warnings = api(alice).get(url(plan_setup["pi"], "capacity-plan/")).json()["warnings"]
     assert {
         "code": "too_big",
@@ -317,7 +316,7 @@ def test_a_kind_with_share_zero_commits_nothing(api, alice, plan_setup):
 def test_pi_of_an_art_without_teams_has_zero_capacity(api, alice, rail):
     pi = ProgramIncrementFactory(art=rail)
     FeatureFactory(art=rail, estimate_points=1)
-    rank_art(rail)
+    art_rank_now(rail)
     plan = api(alice).get(url(pi, "capacity-plan/")).json()
     assert (plan["capacity"], plan["utilisation"]) == ("0.00", "0.00")
     assert all(kind["committed"] == [] for kind in plan["kinds"])
@@ -343,14 +342,13 @@ def test_database_refuses_shares_that_do_not_sum_to_100(plan_setup):
 @pytest.mark.django_db
 def test_commit_with_a_stale_expected_plan_answers_409_and_commits_nothing(api, alice, rail):
     from scoring.planning.models import PlanCommit
-    from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
-    from tests.planning.conftest import rank_art
+    from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now
 
     TeamFactory(art=rail, velocity=10)
     pi = ProgramIncrementFactory(art=rail)
     reviewed = FeatureFactory(art=rail, user_business_value=8, job_size=2, estimate_points=5)
     newcomer = FeatureFactory(art=rail, user_business_value=20, job_size=1, estimate_points=5)
-    rank_art(rail)
+    art_rank_now(rail)
     response = api(alice).post(
         f"/api/pis/{pi.pk}/capacity-plan/commit/",
         {"mode": "strict", "expected_committed": [reviewed.pk]},

@@ -6,9 +6,8 @@ import pytest
 
 from backlog.models import Feature
 from scoring.planning.models import PlanCommit
-from tests.browser.conftest import screenshot
-from tests.factories import FeatureFactory
-from tests.planning.conftest import rank_art
+from tests.browser import screenshot
+from tests.factories import FeatureFactory, art_rank_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +23,7 @@ def fuller_plan(plan_setup, rail):
         ("Group bookings", Feature.Kind.BUSINESS, "18", 8),
     ]:
         FeatureFactory(art=rail, title=title, kind=kind, estimate_points=Decimal(estimate), job_size=size)
-    rank_art(rail)
+    art_rank_now(rail)
     return plan_setup
 
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 from backlog.models import Feature
 from scoring.planning.models import Allocation, PlanCommit, TeamCapacity
 from scoring.planning.selectors import plan_cut_lines
-from tests.factories import FeatureFactory, ProgramIncrementFactory
-from tests.planning.conftest import rank_art
+from tests.factories import FeatureFactory, ProgramIncrementFactory, art_rank_now
 
 
 def page_url(pi, tail: str = "") -> str:
@@ -72,7 +71,7 @@ def test_page_costs_the_same_queries_whatever_the_backlog_size(signed_in, alice,
         client.get(page_url(plan_setup["pi"]))
     FeatureFactory.create_batch(60, art=rail, estimate_points=3)
     FeatureFactory.create_batch(20, art=rail, estimate_points=None, kind=Feature.Kind.ENABLER)
-    rank_art(rail)
+    art_rank_now(rail)
     with CaptureQueriesContext(connection) as large:
         response = client.get(page_url(plan_setup["pi"]))
     assert response.status_code == 200
@@ -224,7 +223,7 @@ def test_a_commit_of_a_plan_that_changed_since_the_page_loaded_commits_nothing(a
     TeamFactory(art=rail, velocity=10)
     pi = ProgramIncrementFactory(art=rail)
     seen = FeatureFactory(art=rail, title="Seen", user_business_value=8, job_size=2, estimate_points=5)
-    rank_art(rail)
+    art_rank_now(rail)
     client = Client()
     client.force_login(alice)
     page = client.get(f"/arts/{rail.pk}/pis/{pi.pk}/capacity/").content.decode()
@@ -232,7 +231,7 @@ def test_a_commit_of_a_plan_that_changed_since_the_page_loaded_commits_nothing(a
     newcomer = FeatureFactory(
         art=rail, title="Newcomer", user_business_value=20, job_size=1, estimate_points=5
     )
-    rank_art(rail)
+    art_rank_now(rail)
     response = client.post(
         f"/arts/{rail.pk}/pis/{pi.pk}/capacity/commit/",
         {"mode": "strict", "expected_committed": str(seen.pk)},

@@ -6,10 +6,8 @@ import pytest
 
 from backlog.models import Feature
 from scoring.api import backlog_row_json
-from scoring.models import ScoringRun
 from scoring.selectors import BACKLOG_FIELDS, backlog_features
-from scoring.services import scoring_run_execute
-from tests.factories import FeatureFactory, ProgramIncrementFactory
+from tests.factories import FeatureFactory, ProgramIncrementFactory, art_rank_now
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +27,7 @@ def test_rows_built_by_the_database_equal_the_python_rows_key_for_key(api, alice
         created_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
         updated_at=datetime(2025, 1, 2, 3, 4, 5, 10, tzinfo=UTC),
     )
-    scoring_run_execute(run_id=ScoringRun.objects.create(art=rail, trigger=ScoringRun.Trigger.MANUAL).pk)
+    art_rank_now(rail)
 
     response = api(alice).get(f"/api/arts/{rail.pk}/backlog/")
 
@@ -52,7 +50,7 @@ def test_an_empty_backlog_is_an_empty_first_page(api, alice, rail):
 
 def test_the_last_page_holds_the_lowest_ranks_in_order(api, alice, rail):
     FeatureFactory.create_batch(5, art=rail)
-    scoring_run_execute(run_id=ScoringRun.objects.create(art=rail, trigger=ScoringRun.Trigger.MANUAL).pk)
+    art_rank_now(rail)
 
     body = api(alice).get(f"/api/arts/{rail.pk}/backlog/", {"page_size": 2, "page": 3}).json()
 

@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from backlog.models import Feature
 from scoring.models import ScoringRun
-from scoring.services import scoring_run_execute
-from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now
 
 pytestmark = pytest.mark.django_db
 
@@ -21,34 +20,15 @@ def signed_in(user) -> Client:
     return client
 
 
-def rank(art) -> None:
-    scoring_run_execute(run_id=ScoringRun.objects.create(art=art, trigger="manual").pk)
-
-
 def row_titles(html: str) -> list[str]:
     return re.findall(r'<a href="/features/\d+/">([^<]+)</a>', html)
-
-
-def test_popm_lands_on_their_arts_backlog(alice, rail):
-    response = signed_in(alice).get("/", follow=True)
-    assert response.redirect_chain[-1][0] == f"/arts/{rail.pk}/backlog/"
-
-
-def test_stakeholder_lands_on_my_requests(carol):
-    response = signed_in(carol).get("/", follow=True)
-    assert response.redirect_chain[-1][0] == "/my-requests/"
-
-
-def test_wrong_password_says_so(alice):
-    response = Client().post("/login/", {"username": "alice", "password": "nope"})
-    assert "do not match" in response.content.decode()
 
 
 def test_backlog_lists_features_in_rank_order_with_scores(alice, rail):
     FeatureFactory(art=rail, title="Small job", user_business_value=8, job_size=1)
     FeatureFactory(art=rail, title="Big job", user_business_value=8, job_size=13)
     FeatureFactory(art=rail, title="Unscored", job_size=None)
-    rank(rail)
+    art_rank_now(rail)
     html = signed_in(alice).get(f"/arts/{rail.pk}/backlog/").content.decode()
     assert row_titles(html) == ["Small job", "Big job", "Unscored"]
     assert "11.00" in html and "not scored" in html
@@ -207,7 +187,7 @@ def test_backlog_page_costs_the_same_queries_for_5_and_60_features(alice, rail):
                 for i in range(count)
             ]
         )
-        rank(rail)
+        art_rank_now(rail)
 
     add(5)
     override_create(
@@ -223,7 +203,7 @@ def test_value_effort_chart_draws_a_dot_per_scored_feature(carol, rail):
     FeatureFactory(art=rail, title="Dot <one>")
     FeatureFactory(art=rail, title="Dot two", job_size=13)
     FeatureFactory(art=rail, title="No dot", job_size=None)
-    rank(rail)
+    art_rank_now(rail)
     html = signed_in(carol).get(f"/arts/{rail.pk}/value-effort/").content.decode()
     assert html.count("<circle") == 2
     assert "Dot &lt;one&gt;" in html and "<one>" not in html

@@ -9,14 +9,9 @@ from backlog.models import Feature
 from scoring.models import FeatureScore, ScoringRun
 from scoring.selectors import art_scores_current
 from scoring.services import scoring_run_execute, scoring_run_request
-from tests.factories import FeatureFactory
+from tests.factories import FeatureFactory, art_rank_now
 
 pytestmark = pytest.mark.django_db
-
-
-def run_now(art) -> ScoringRun:
-    run = ScoringRun.objects.create(art=art, trigger=ScoringRun.Trigger.MANUAL)
-    return scoring_run_execute(run_id=run.pk)
 
 
 def ranked_titles(art) -> list[str]:
@@ -32,7 +27,7 @@ def test_a_run_ranks_by_wsjf_and_stores_cod_and_wsjf(rail):
     FeatureFactory(
         art=rail, title="high", user_business_value=20, time_criticality=8, risk_reduction=5, job_size=2
     )
-    run = run_now(rail)
+    run = art_rank_now(rail)
     assert ranked_titles(rail) == ["high", "low"]
     high = Feature.objects.get(title="high")
     assert (high.cost_of_delay, str(high.wsjf), high.rank) == (33, "16.50", 1)
@@ -43,23 +38,23 @@ def test_done_and_unscored_features_get_no_rank(rail):
     FeatureFactory(art=rail, title="done", status=Feature.Status.DONE)
     FeatureFactory(art=rail, title="unscored", job_size=None)
     FeatureFactory(art=rail, title="ranked")
-    run_now(rail)
+    art_rank_now(rail)
     assert ranked_titles(rail) == ["ranked"]
     assert Feature.objects.get(title="unscored").cost_of_delay == 6
 
 
 def test_running_twice_gives_the_same_result_and_writes_nothing_the_second_time(rail):
     FeatureFactory.create_batch(5, art=rail)
-    run_now(rail)
+    art_rank_now(rail)
     before = list(Feature.objects.order_by("id").values_list("id", "rank", "wsjf", "cost_of_delay"))
-    second = run_now(rail)
+    second = art_rank_now(rail)
     assert second.changed_count == 0
     assert list(Feature.objects.order_by("id").values_list("id", "rank", "wsjf", "cost_of_delay")) == before
 
 
 def test_executing_the_same_run_again_changes_nothing(rail):
     FeatureFactory.create_batch(3, art=rail)
-    run = run_now(rail)
+    run = art_rank_now(rail)
     again = scoring_run_execute(run_id=run.pk)
     assert again.status == "done" and again.changed_count == 3
 
@@ -67,9 +62,9 @@ def test_executing_the_same_run_again_changes_nothing(rail):
 def test_a_run_records_the_scores_it_changed_with_the_previous_rank(rail):
     first = FeatureFactory(art=rail, title="first", user_business_value=20)
     second = FeatureFactory(art=rail, title="second")
-    run_now(rail)
+    art_rank_now(rail)
     services.feature_update(feature=second, acting_user=None, user_business_value=20, job_size=1)
-    run = run_now(rail)
+    run = art_rank_now(rail)
     changes = {s.feature.title: (s.previous_rank, s.rank) for s in FeatureScore.objects.filter(run=run)}
     assert changes == {"second": (2, 1), "first": (1, 2)}
     assert first.pk

@@ -1,13 +1,15 @@
-"""Screenshots of browser tests go to screenshots/ (git-ignored): look at them after a run.
+"""Headless Chromium for the browser tests: where it is, how it starts, where screenshots go.
 
-The fixtures (chromium, browser_page) live in tests/conftest.py so every folder shares one
-browser: Playwright's sync API allows one instance per thread.
+Each app's browser tests are tests/<app>/test_browser.py, marked `browser`. The fixtures
+(chromium, browser_page) live in tests/conftest.py so every folder shares one browser:
+Playwright's sync API allows one instance per thread. Screenshots go to screenshots/
+(git-ignored): look at them after a run.
 """
 
 import os
 from pathlib import Path
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 CHROMIUM = os.environ.get("POPM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser import screenshot
 from tests.factories import FeatureFactory, TeamFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

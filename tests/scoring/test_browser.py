@@ -1,12 +1,11 @@
-"""A POPM and a stakeholder in real Chromium, against a live server, PostgreSQL and a Celery worker."""
+"""The ranked backlog in headless Chromium, against a live server, PostgreSQL and a Celery worker:
+a POPM scores inline, a stakeholder reads; the value-effort chart; a phone."""
 
 import pytest
 
 from backlog.models import FeatureRequest, Stakeholder
-from scoring.models import ScoringRun
-from scoring.services import scoring_run_execute
-from tests.browser.conftest import screenshot
-from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory
+from tests.browser import screenshot
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +29,7 @@ def ranked_rail(rail):
         job_size=1,
     )
     FeatureFactory(art=rail, title="Spike: passkeys", kind="exploration", job_size=8)
-    scoring_run_execute(run_id=ScoringRun.objects.create(art=rail, trigger="manual").pk)
+    art_rank_now(rail)
     return rail
 
 

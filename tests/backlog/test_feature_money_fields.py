@@ -1,3 +1,5 @@
+"""/api/features/ stores the money view's fields of a feature (trade-offs read them) and checks them."""
+
 import pytest
 
 from tests.factories import FeatureFactory

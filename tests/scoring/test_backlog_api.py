@@ -7,13 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from backlog.models import Feature
 from scoring.models import ScoringRun
 from scoring.services import scoring_run_execute
-from tests.factories import FeatureFactory, ProgramIncrementFactory
+from tests.factories import FeatureFactory, ProgramIncrementFactory, art_rank_now, features_bulk
 
 pytestmark = pytest.mark.django_db
-
-
-def rank_now(art) -> None:
-    scoring_run_execute(run_id=ScoringRun.objects.create(art=art, trigger=ScoringRun.Trigger.MANUAL).pk)
 
 
 def backlog(client, art, **params) -> dict:
@@ -22,30 +18,13 @@ def backlog(client, art, **params) -> dict:
     return response.json()
 
 
-def features_bulk(art, count: int) -> None:
-    """count scored backlog features, without a run per feature (and without ranks)."""
-    sizes = [1, 2, 3, 5, 8, 13, 20]
-    Feature.objects.bulk_create(
-        Feature(
-            art=art,
-            title=f"Feature {index}",
-            status=Feature.Status.BACKLOG,
-            user_business_value=sizes[index % 7],
-            time_criticality=sizes[index % 5],
-            risk_reduction=sizes[index % 3],
-            job_size=sizes[index % 4],
-        )
-        for index in range(count)
-    )
-
-
 def test_rows_come_in_rank_order_with_scores_and_unranked_last(api, carol, rail):
     FeatureFactory(art=rail, title="no job size", job_size=None)
     FeatureFactory(art=rail, title="middle", user_business_value=8, job_size=3)  # 11 / 3 = 3.67
     FeatureFactory(art=rail, title="top", user_business_value=20, job_size=2)  # 23 / 2 = 11.50
     FeatureFactory(art=rail, title="bottom", user_business_value=1, job_size=13)  # 4 / 13 = 0.31
     FeatureFactory(art=rail, title="finished", status=Feature.Status.DONE, user_business_value=20)
-    rank_now(rail)
+    art_rank_now(rail)
     rows = backlog(api(carol), rail)["results"]
     assert [(row["title"], row["rank"], row["cost_of_delay"], row["wsjf"]) for row in rows] == [
         ("top", 1, 23, "11.50"),
@@ -57,7 +36,7 @@ def test_rows_come_in_rank_order_with_scores_and_unranked_last(api, carol, rail)
 
 def test_each_row_carries_what_a_script_needs(api, alice, rail):
     FeatureFactory(art=rail, title="only", estimate_points="5", fixed_date="2027-01-31")
-    rank_now(rail)
+    art_rank_now(rail)
     (row,) = backlog(api(alice), rail)["results"]
     assert row["art"] == rail.pk
     assert (row["estimate_points"], row["fixed_date"], row["version"]) == ("5.0", "2027-01-31", 1)
@@ -81,7 +60,7 @@ def test_filters_narrow_the_backlog(api, alice, rail, params, titles):
     FeatureFactory(art=rail, title="done", status=Feature.Status.DONE)
     FeatureFactory(art=rail, title="in the PI", pi=pi, user_business_value=5)
     FeatureFactory(art=rail, title="plain", user_business_value=1)
-    rank_now(rail)
+    art_rank_now(rail)
     if params.get("pi") == "PI":
         params = {"pi": pi.pk}
     rows = backlog(api(alice), rail, **params)["results"]
@@ -112,7 +91,7 @@ def test_a_bad_filter_is_a_400_naming_the_allowed_values(api, alice, rail, param
 
 def test_pages_carry_count_next_and_previous(api, alice, rail):
     features_bulk(rail, 5)
-    rank_now(rail)
+    art_rank_now(rail)
     client = api(alice)
     first = backlog(client, rail, page_size=2)
     assert (first["count"], len(first["results"]), first["previous"]) == (5, 2, None)
@@ -141,7 +120,7 @@ def test_a_page_that_does_not_exist_is_a_404(api, alice, rail, page):
 
 def test_scores_are_not_current_while_a_run_is_pending(api, alice, rail, django_capture_on_commit_callbacks):
     feature = FeatureFactory(art=rail)
-    rank_now(rail)
+    art_rank_now(rail)
     client = api(alice)
     assert backlog(client, rail)["scores_current"] is True
     with django_capture_on_commit_callbacks(execute=True):
@@ -158,15 +137,14 @@ def queries_to_get(client, url: str) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("url", ["/api/arts/{art}/backlog/?page_size=1000", "/api/features/?page_size=1000"])
-def test_query_count_does_not_grow_with_the_backlog(api, alice, rail, url, django_assert_num_queries):
+def test_query_count_does_not_grow_with_the_backlog(api, alice, rail, django_assert_num_queries):
     client = api(alice)
-    url = url.format(art=rail.pk)
+    url = f"/api/arts/{rail.pk}/backlog/?page_size=1000"
     features_bulk(rail, 10)
-    rank_now(rail)
+    art_rank_now(rail)
     with_ten = queries_to_get(client, url)
     features_bulk(rail, 290)
-    rank_now(rail)
+    art_rank_now(rail)
     with django_assert_num_queries(with_ten):
         response = client.get(url)
     assert len(response.json()["results"]) == 300
@@ -177,5 +155,26 @@ def test_scores_are_not_current_after_a_failed_run_until_one_succeeds(api, alice
     ScoringRun.objects.create(art=rail, trigger=ScoringRun.Trigger.MANUAL, status=ScoringRun.Status.FAILED)
     client = api(alice)
     assert backlog(client, rail)["scores_current"] is False
-    rank_now(rail)
+    art_rank_now(rail)
     assert backlog(client, rail)["scores_current"] is True
+
+
+# --- who may read ---------------------------------------------------------------------------
+
+PERSONAS = ["admin", "alice", "bob", "carol", "dave", "anonymous"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_ranked_backlog_answers_readers_and_hides_from_others(persona, client_of, rail_train, sea_train):
+    response = client_of(persona).get(f"/api/arts/{rail_train.art.pk}/backlog/")
+    expected = {"anonymous": 401, "dave": 404}.get(persona, 200)
+    assert response.status_code == expected
+    if expected == 200:
+        assert [row["title"] for row in response.data["results"]] == ["Rail feature"]
+
+
+@pytest.mark.parametrize("method", ["post", "patch", "put", "delete"])
+@pytest.mark.parametrize("persona", ["admin", "alice", "anonymous"])
+def test_ranked_backlog_is_read_only(persona, method, client_of, rail_train):
+    response = getattr(client_of(persona), method)(f"/api/arts/{rail_train.art.pk}/backlog/", {})
+    assert response.status_code == (401 if persona == "anonymous" else 405)
