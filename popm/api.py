@@ -5,6 +5,7 @@ nothing of HTTP; api_exception_handler (DRF's EXCEPTION_HANDLER) gives each its 
 and body here, in one table, so API views need no try/except.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,9 +14,16 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from backlog.errors import Conflict, InputError
 from backlog.services import VersionConflict
-from scoring.planning.services import PlanChanged
-from scoring.tradeoffs.selectors import TradeoffInputError
+
+_TIMESTAMP_FIELD = serializers.DateTimeField()
+
+
+def timestamp_text(moment: datetime) -> str:
+    """A moment as the API writes every timestamp: ISO 8601 in UTC with Z, microseconds only
+    when there are any ("2026-11-23T09:26:00Z"), exactly as the model serializers write theirs."""
+    return _TIMESTAMP_FIELD.to_representation(moment)
 
 
 class PageSizePagination(PageNumberPagination):
@@ -47,14 +55,12 @@ def api_exception(exc: Exception, context: dict) -> Exception:
         if hasattr(exc, "error_dict"):
             return serializers.ValidationError(exc.message_dict)
         return serializers.ValidationError({"non_field_errors": exc.messages})
-    if isinstance(exc, TradeoffInputError):
+    if isinstance(exc, InputError):
         return serializers.ValidationError({exc.field: [exc.message]})
     if isinstance(exc, VersionConflict):
         # The current feature as the view shows it, so the client can redo its edit on it.
         current = context["view"].get_serializer(exc.current).data
         return ApiRefusal(status.HTTP_412_PRECONDITION_FAILED, str(exc), "stale_version", current=current)
-    if isinstance(exc, PlanChanged):
-        return ApiRefusal(
-            status.HTTP_409_CONFLICT, str(exc), "plan_changed", entered=exc.entered, dropped=exc.dropped
-        )
+    if isinstance(exc, Conflict):
+        return ApiRefusal(status.HTTP_409_CONFLICT, str(exc), exc.code, **exc.data())
     return exc

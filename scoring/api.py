@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from backlog.access import arts_visible_to
 from backlog.models import Art, Feature
+from popm.api import timestamp_text
 from scoring.selectors import BACKLOG_FIELDS, art_scores_unsettled_sql, backlog_features
 
 ART_ID_SQL = f'"{Art._meta.db_table}"."id"'
@@ -58,14 +59,14 @@ def backlog_row_json(row: dict) -> dict:
         "wsjf": None if row["wsjf"] is None else str(row["wsjf"]),
         "estimate_points": None if row["estimate_points"] is None else str(row["estimate_points"]),
         "fixed_date": None if row["fixed_date"] is None else row["fixed_date"].isoformat(),
-        "created_at": row["created_at"].isoformat().replace("+00:00", "Z"),
-        "updated_at": row["updated_at"].isoformat().replace("+00:00", "Z"),
+        "created_at": timestamp_text(row["created_at"]),
+        "updated_at": timestamp_text(row["updated_at"]),
         "version": row["version"],
     }
 
 
 def _utc_iso_sql(column: str) -> str:
-    """SQL giving what backlog_row_json gives: isoformat() in UTC with Z, microseconds if any."""
+    """SQL giving what popm.api.timestamp_text gives: ISO 8601 in UTC with Z, microseconds if any."""
     return (
         f"""replace(to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '.000000Z', 'Z')"""
     )

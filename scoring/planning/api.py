@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from backlog.access import pi_editable_or_403, pi_visible_or_404
 from backlog.models import ProgramIncrement
+from popm.api import timestamp_text
 from scoring.planning import services
 from scoring.planning.capacity import MODES, STRICT, points_text, two_places_text
 from scoring.planning.models import PlanCommit
@@ -80,7 +81,7 @@ def commit_json(commit: PlanCommit) -> dict:
         "pi": commit.pi_id,
         "mode": commit.mode,
         "committed_by": None if commit.committed_by is None else commit.committed_by.get_username(),
-        "committed_at": commit.committed_at.isoformat().replace("+00:00", "Z"),
+        "committed_at": timestamp_text(commit.committed_at),
         "committed": commit.committed,
         "entered": commit.entered,
         "left": commit.left,

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from backlog.errors import Conflict
 from backlog.models import Feature, ProgramIncrement, Team
 from backlog.services import feature_update
 from scoring.planning.capacity import MODES, AllocationError, shares_check
@@ -77,8 +78,10 @@ def allocation_set(*, pi: ProgramIncrement, shares: Mapping[str, object], acting
     return allocation
 
 
-class PlanChanged(Exception):
+class PlanChanged(Conflict):
     """The plan computed now is not the one the POPM looked at when deciding to commit."""
+
+    code = "plan_changed"
 
     def __init__(self, *, expected: Sequence[int], committed: Sequence[int]):
         self.entered = [fid for fid in committed if fid not in set(expected)]
@@ -88,6 +91,9 @@ class PlanChanged(Exception):
             f"that were not, {len(self.dropped)} no longer committed): nothing was committed. "
             "Review the plan and commit again."
         )
+
+    def data(self) -> dict[str, list[int]]:
+        return {"entered": self.entered, "dropped": self.dropped}
 
 
 @transaction.atomic

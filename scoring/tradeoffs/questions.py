@@ -8,6 +8,7 @@ unscored, and the money view asked for where money data is missing.
 from collections import Counter
 from collections.abc import Sequence
 
+from backlog.errors import InputError
 from backlog.models import Art, Feature
 from scoring.tradeoffs.delay_cost import MONEY, RELATIVE
 
@@ -28,13 +29,8 @@ FEATURE_FIELDS = (
 )
 
 
-class TradeoffInputError(Exception):
+class TradeoffInputError(InputError):
     """A question that cannot be answered; field names the input, message says why."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def is_scored(row: dict) -> bool:
