@@ -1,17 +1,104 @@
 """Django admin: where an admin runs a train (ARTs, teams, people, roles).
 
-Feature saves and deletes go through backlog.services so that a change made here queues a
-scoring run exactly like one made in a page or over the API.
+Saves and deletes of features, teams, PIs, epics, stakeholders and requests go through
+backlog.services, inlines included, so a change made here is the same change as one made in a
+page or over the API (a feature change queues a scoring run). The forms have already run the
+model's validation by the time a service is called.
 """
+
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
 
 from backlog import services
 from backlog.models import Art, Epic, Feature, FeatureRequest, ProgramIncrement, Stakeholder, Team
+
+# model -> (create, update, delete, the keyword update and delete name the object by)
+IN_ART_WRITES: dict[type[Model], tuple[Callable, Callable, Callable, str]] = {
+    Team: (services.team_create, services.team_update, services.team_delete, "team"),
+    ProgramIncrement: (services.pi_create, services.pi_update, services.pi_delete, "pi"),
+    Epic: (services.epic_create, services.epic_update, services.epic_delete, "epic"),
+    Stakeholder: (
+        services.stakeholder_create,
+        services.stakeholder_update,
+        services.stakeholder_delete,
+        "stakeholder",
+    ),
+}
+
+
+def in_art_save(request: HttpRequest, obj: Model, form: forms.ModelForm) -> None:
+    """Save a team, PI, epic or stakeholder the admin form filled in, through its service."""
+    create, update, _, noun = IN_ART_WRITES[type(obj)]
+    names = {field.name for field in obj._meta.fields} - {"id", "art"}
+    fields = {name: value for name, value in form.cleaned_data.items() if name in names}
+    if obj.pk is None:
+        saved = create(art=obj.art, acting_user=request.user, **fields)
+    else:
+        stored = type(obj).objects.get(pk=obj.pk)
+        saved = update(**{noun: stored}, acting_user=request.user, **fields)
+    obj.pk = saved.pk
+
+
+def in_art_delete(request: HttpRequest, obj: Model) -> None:
+    _, _, delete, noun = IN_ART_WRITES[type(obj)]
+    delete(**{noun: obj}, acting_user=request.user)
+
+
+def feature_request_save(request: HttpRequest, obj: FeatureRequest) -> None:
+    if obj.pk is None:
+        saved = services.feature_request_create(
+            stakeholder=obj.stakeholder, feature=obj.feature, acting_user=request.user, note=obj.note
+        )
+        obj.pk = saved.pk
+    else:
+        stored = FeatureRequest.objects.get(pk=obj.pk)
+        services.feature_request_update(feature_request=stored, acting_user=request.user, note=obj.note)
+
+
+class InlinesThroughServices(admin.ModelAdmin):
+    """Saves and deletes the teams, PIs and requests of an inline through their services."""
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        for obj in formset.save(commit=False):
+            if isinstance(obj, FeatureRequest):
+                feature_request_save(request, obj)
+            else:
+                in_art_save(request, obj, _form_of(formset, obj))
+        for obj in formset.deleted_objects:
+            if isinstance(obj, FeatureRequest):
+                services.feature_request_delete(feature_request=obj, acting_user=request.user)
+            else:
+                in_art_delete(request, obj)
+        formset.save_m2m()
+
+
+class ServiceWritesAdmin(InlinesThroughServices):
+    """Saves and deletes a team, PI, epic or stakeholder, and its inlines, through services."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        # A thing stays in the ART it was created in (the services refuse a move).
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "art"] if obj and "art" in {f.name for f in obj._meta.fields} else readonly
+
+    def save_model(self, request: HttpRequest, obj: Model, form, change: bool) -> None:
+        in_art_save(request, obj, form)
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        in_art_delete(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+def _form_of(formset, obj: Model) -> forms.ModelForm:
+    return next(form for form in formset.forms if form.instance is obj)
 
 
 class TeamInline(admin.TabularInline):
@@ -25,7 +112,7 @@ class ProgramIncrementInline(admin.TabularInline):
 
 
 @admin.register(Art)
-class ArtAdmin(admin.ModelAdmin):
+class ArtAdmin(InlinesThroughServices):
     list_display = ["name", "team_count", "created_at"]
     search_fields = ["name", "description"]
     filter_horizontal = ["popms"]
@@ -40,14 +127,14 @@ class ArtAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ServiceWritesAdmin):
     list_display = ["name", "art", "velocity"]
     list_filter = ["art"]
     search_fields = ["name"]
 
 
 @admin.register(ProgramIncrement)
-class ProgramIncrementAdmin(admin.ModelAdmin):
+class ProgramIncrementAdmin(ServiceWritesAdmin):
     list_display = ["name", "art", "start_date", "end_date", "iterations"]
     list_filter = ["art"]
     search_fields = ["name"]
@@ -55,7 +142,7 @@ class ProgramIncrementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Epic)
-class EpicAdmin(admin.ModelAdmin):
+class EpicAdmin(ServiceWritesAdmin):
     list_display = ["title", "art", "user_business_value", "time_criticality", "risk_reduction", "job_size"]
     list_filter = ["art"]
     search_fields = ["title", "description"]
@@ -68,7 +155,7 @@ class FeatureRequestInline(admin.TabularInline):
 
 
 @admin.register(Stakeholder)
-class StakeholderAdmin(admin.ModelAdmin):
+class StakeholderAdmin(ServiceWritesAdmin):
     list_display = ["name", "title", "art", "user"]
     list_filter = ["art"]
     search_fields = ["name", "title", "user__username"]
@@ -105,7 +192,7 @@ class FeatureAdminForm(forms.ModelForm):
 
 
 @admin.register(Feature)
-class FeatureAdmin(admin.ModelAdmin):
+class FeatureAdmin(InlinesThroughServices):
     form = FeatureAdminForm
     list_display = [
         "title",

@@ -25,6 +25,37 @@ def on_scale(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": SCALE})
 
 
+class InArt(models.Model):
+    """Something one ART holds (team, PI, epic, stakeholder): some of its fields are unique
+    within the ART, and a clash is named on the field ('Rail already has a team with name
+    "Platform".') rather than as the database's constraint error."""
+
+    unique_in_art: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        errors = self.field_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def field_errors(self) -> dict[str, str]:
+        """Field name -> what is wrong with it; a subclass adds its own rules."""
+        errors = {}
+        for field in self.unique_in_art:
+            value = getattr(self, field)
+            if value is None or self.art_id is None:
+                continue
+            clash = type(self).objects.filter(art_id=self.art_id, **{field: value}).exclude(pk=self.pk)
+            if clash.exists():
+                name = self._meta.verbose_name
+                article = "an" if name[0] in "aeiou" else "a"
+                shown = getattr(value, "username", value)
+                errors[field] = f'{self.art} already has {article} {name} with {field} "{shown}".'
+        return errors
+
+
 class Art(models.Model):
     """An Agile Release Train: a team of teams with one backlog."""
 
@@ -44,7 +75,9 @@ class Art(models.Model):
         return self.name
 
 
-class Team(models.Model):
+class Team(InArt):
+    unique_in_art = ("name",)
+
     art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=120)
     velocity = models.PositiveIntegerField(help_text="Story points per iteration.")
@@ -59,7 +92,9 @@ class Team(models.Model):
         return self.name
 
 
-class ProgramIncrement(models.Model):
+class ProgramIncrement(InArt):
+    unique_in_art = ("name",)
+
     art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="pis")
     name = models.CharField(max_length=60)
     start_date = models.DateField()
@@ -85,13 +120,23 @@ class ProgramIncrement(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def field_errors(self) -> dict[str, str]:
+        errors = super().field_errors()
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            errors["end_date"] = "end_date must be after start_date."
+        if self.iterations is not None and not 2 <= self.iterations <= 12:
+            errors["iterations"] = "iterations must be 2 to 12."
+        return errors
+
     @property
     def development_iterations(self) -> int:
         """Iterations that carry capacity: all but the IP iteration."""
         return self.iterations - 1
 
 
-class Epic(models.Model):
+class Epic(InArt):
+    unique_in_art = ("title",)
+
     art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="epics")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -267,8 +312,10 @@ class Feature(models.Model):
         return all(getattr(self, field) is not None for field in self.SCORE_INPUTS)
 
 
-class Stakeholder(models.Model):
+class Stakeholder(InArt):
     """A person who asks for features: Head of Sales, customer representative, architect..."""
+
+    unique_in_art = ("name", "user")
 
     art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="stakeholders")
     name = models.CharField(max_length=120)
@@ -309,3 +356,7 @@ class FeatureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stakeholder.name} → {self.feature.title}"
+
+    def clean(self) -> None:
+        if self.stakeholder_id and self.feature_id and self.stakeholder.art_id != self.feature.art_id:
+            raise ValidationError({"feature": "A stakeholder can only ask for features of their own ART."})

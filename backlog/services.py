@@ -1,11 +1,18 @@
-"""Writes to the backlog. Every door (pages, API, admin) goes through these functions."""
+"""Writes to the backlog. Every door (pages, API, admin) goes through these functions.
+
+Features have their own functions (versions, scores, ranking). The other things an ART holds
+(teams, PIs, epics, stakeholders, and the requests that link stakeholders to features) share
+one way of writing: the model's own validation (field validators and clean()), never moved to
+another ART, saved. acting_user is who made the change, for the record.
+"""
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from backlog.models import Art, Feature
+from backlog.models import Art, Epic, Feature, FeatureRequest, InArt, ProgramIncrement, Stakeholder, Team
 from backlog.signals import ranking_inputs_changed
 from scoring.wsjf import cost_of_delay, wsjf
 
@@ -45,6 +52,12 @@ def _differs(feature: Feature, name: str, value: Any) -> bool:
     return getattr(feature, name) != value
 
 
+def _stays_in_its_art(thing: InArt | Feature, art: Art | None) -> None:
+    """A thing never moves to another ART: its rank, plan and edit rights belong to its own."""
+    if art is not None and thing.pk and art.pk != thing.art_id:
+        raise ValidationError({"art": f"This {thing._meta.verbose_name} cannot move to another ART."})
+
+
 def _check_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(Feature.EDITABLE_FIELDS)
     if unknown:
@@ -70,6 +83,7 @@ def feature_update(
     *, feature: Feature, acting_user: Any, expected_version: int | None = None, **fields: Any
 ) -> Feature:
     """Apply fields to the stored feature. A stale expected_version raises VersionConflict."""
+    _stays_in_its_art(feature, fields.pop("art", None))
     _check_fields(fields)
     current = Feature.objects.select_for_update().get(pk=feature.pk)
     if expected_version is not None and expected_version != current.version:
@@ -102,3 +116,112 @@ def feature_delete(*, feature: Feature, acting_user: Any) -> None:
     art_id = feature.art_id
     feature.delete()
     _ranking_changed_after_commit(art_id=art_id, acting_user=acting_user)
+
+
+def _in_art_save(thing: InArt, fields: dict[str, Any]) -> None:
+    art = fields.pop("art", None)
+    _stays_in_its_art(thing, art)
+    if art is not None:
+        thing.art = art
+    for name, value in fields.items():
+        setattr(thing, name, value)
+    # The model's validators and clean() carry every rule; the database's unique and check
+    # constraints stay as the last guard, their clashes already named by clean().
+    thing.full_clean(validate_unique=False, validate_constraints=False)
+    thing.save()
+
+
+def _in_art_create(model: type[InArt], *, art: Art, fields: dict[str, Any]) -> Any:
+    thing = model(art=art)
+    _in_art_save(thing, fields)
+    return thing
+
+
+@transaction.atomic
+def team_create(*, art: Art, acting_user: Any, **fields: Any) -> Team:
+    return _in_art_create(Team, art=art, fields=fields)
+
+
+@transaction.atomic
+def team_update(*, team: Team, acting_user: Any, **fields: Any) -> Team:
+    _in_art_save(team, fields)
+    return team
+
+
+@transaction.atomic
+def team_delete(*, team: Team, acting_user: Any) -> None:
+    team.delete()
+
+
+@transaction.atomic
+def pi_create(*, art: Art, acting_user: Any, **fields: Any) -> ProgramIncrement:
+    return _in_art_create(ProgramIncrement, art=art, fields=fields)
+
+
+@transaction.atomic
+def pi_update(*, pi: ProgramIncrement, acting_user: Any, **fields: Any) -> ProgramIncrement:
+    _in_art_save(pi, fields)
+    return pi
+
+
+@transaction.atomic
+def pi_delete(*, pi: ProgramIncrement, acting_user: Any) -> None:
+    pi.delete()
+
+
+@transaction.atomic
+def epic_create(*, art: Art, acting_user: Any, **fields: Any) -> Epic:
+    return _in_art_create(Epic, art=art, fields=fields)
+
+
+@transaction.atomic
+def epic_update(*, epic: Epic, acting_user: Any, **fields: Any) -> Epic:
+    _in_art_save(epic, fields)
+    return epic
+
+
+@transaction.atomic
+def epic_delete(*, epic: Epic, acting_user: Any) -> None:
+    epic.delete()
+
+
+@transaction.atomic
+def stakeholder_create(*, art: Art, acting_user: Any, **fields: Any) -> Stakeholder:
+    return _in_art_create(Stakeholder, art=art, fields=fields)
+
+
+@transaction.atomic
+def stakeholder_update(*, stakeholder: Stakeholder, acting_user: Any, **fields: Any) -> Stakeholder:
+    _in_art_save(stakeholder, fields)
+    return stakeholder
+
+
+@transaction.atomic
+def stakeholder_delete(*, stakeholder: Stakeholder, acting_user: Any) -> None:
+    stakeholder.delete()
+
+
+@transaction.atomic
+def feature_request_create(
+    *, stakeholder: Stakeholder, feature: Feature, acting_user: Any, note: str = ""
+) -> FeatureRequest:
+    """The stakeholder asked for the feature, in their own words (once per pair)."""
+    if FeatureRequest.objects.filter(stakeholder=stakeholder, feature=feature).exists():
+        raise ValidationError({"feature": f"{stakeholder.name} already asked for “{feature.title}”."})
+    request = FeatureRequest(stakeholder=stakeholder, feature=feature, note=note)
+    request.full_clean(validate_unique=False, validate_constraints=False)
+    request.save()
+    return request
+
+
+@transaction.atomic
+def feature_request_update(*, feature_request: FeatureRequest, acting_user: Any, note: str) -> FeatureRequest:
+    feature_request.note = note
+    feature_request.full_clean(validate_unique=False, validate_constraints=False)
+    feature_request.save(update_fields=["note"])
+    return feature_request
+
+
+@transaction.atomic
+def feature_request_delete(*, feature_request: FeatureRequest, acting_user: Any) -> None:
+    feature_request.delete()

@@ -10,8 +10,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from backlog import services
 from backlog.access import POPM_GROUP, STAKEHOLDER_GROUP
-from backlog.models import Art, Epic, Feature, FeatureRequest, ProgramIncrement, Stakeholder, Team
+from backlog.models import Art, Feature, Stakeholder
 from backlog.services import feature_scores_fill
 from backlog.signals import ranking_inputs_changed
 
@@ -341,9 +342,11 @@ class Command(BaseCommand):
 
     def load_art(self, art: Art) -> None:
         rng = random.Random(2026)
-        teams = [Team.objects.create(art=art, name=name, velocity=velocity) for name, velocity in TEAMS]
-        pis = [ProgramIncrement.objects.create(art=art, name=n, start_date=s, end_date=e) for n, s, e in PIS]
-        epics = [Epic.objects.create(art=art, title=t, description=d) for t, d in EPICS]
+        teams = [services.team_create(art=art, acting_user=None, name=n, velocity=v) for n, v in TEAMS]
+        pis = [
+            services.pi_create(art=art, acting_user=None, name=n, start_date=s, end_date=e) for n, s, e in PIS
+        ]
+        epics = [services.epic_create(art=art, acting_user=None, title=t, description=d) for t, d in EPICS]
         features = []
         for index, (title, kind, epic_index, description) in enumerate(FEATURES):
             status = (
@@ -381,8 +384,8 @@ class Command(BaseCommand):
         Feature.objects.bulk_create(features)
         by_title = {feature.title: feature for feature in Feature.objects.filter(art=art)}
         for name, title, requests in STAKEHOLDERS:
-            stakeholder = Stakeholder.objects.create(art=art, name=name, title=title)
+            stakeholder = services.stakeholder_create(art=art, acting_user=None, name=name, title=title)
             for feature_title, note in requests:
-                FeatureRequest.objects.create(
-                    stakeholder=stakeholder, feature=by_title[feature_title], note=note
+                services.feature_request_create(
+                    stakeholder=stakeholder, feature=by_title[feature_title], acting_user=None, note=note
                 )
