@@ -15,7 +15,16 @@ from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
 
 from backlog import services
-from backlog.models import Art, Epic, Feature, FeatureRequest, ProgramIncrement, Stakeholder, Team
+from backlog.models import (
+    Art,
+    Epic,
+    Feature,
+    FeatureChange,
+    FeatureRequest,
+    ProgramIncrement,
+    Stakeholder,
+    Team,
+)
 
 # model -> (create, update, delete, the keyword update and delete name the object by)
 IN_ART_WRITES: dict[type[Model], tuple[Callable, Callable, Callable, str]] = {
@@ -238,18 +247,24 @@ class FeatureAdmin(InlinesThroughServices):
             saved = services.feature_update(
                 feature=obj,
                 acting_user=request.user,
+                door=FeatureChange.Door.ADMIN,
                 expected_version=form.cleaned_data.get("edited_version"),
                 **fields,
             )
         else:
-            saved = services.feature_create(art=form.cleaned_data["art"], acting_user=request.user, **fields)
+            saved = services.feature_create(
+                art=form.cleaned_data["art"],
+                acting_user=request.user,
+                door=FeatureChange.Door.ADMIN,
+                **fields,
+            )
         obj.pk = saved.pk
         obj.version = saved.version
 
     def delete_model(self, request: HttpRequest, obj: Feature) -> None:
-        services.feature_delete(feature=obj, acting_user=request.user)
+        services.feature_delete(feature=obj, acting_user=request.user, door=FeatureChange.Door.ADMIN)
 
     @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for feature in queryset:
-            services.feature_delete(feature=feature, acting_user=request.user)
+            services.feature_delete(feature=feature, acting_user=request.user, door=FeatureChange.Door.ADMIN)

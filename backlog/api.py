@@ -6,13 +6,24 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, permissions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from backlog import services
 from backlog.access import art_ids_editable_by, arts_visible_to, user_can_edit_art, user_is_admin
-from backlog.models import Art, Epic, Feature, FeatureRequest, ProgramIncrement, Stakeholder, Team
+from backlog.history import feature_history, history_entries
+from backlog.models import (
+    Art,
+    Epic,
+    Feature,
+    FeatureChange,
+    FeatureRequest,
+    ProgramIncrement,
+    Stakeholder,
+    Team,
+)
 from scoring.wsjf import SCALE, ScaleError, scale_value_parse
 
 
@@ -307,16 +318,58 @@ def with_etag(response: Response) -> Response:
     return response
 
 
+class FeatureChangeSerializer(serializers.ModelSerializer):
+    """One change of a feature: `changes` maps each field to {"from": old, "to": new}, with ids
+    for pi/team/epic, ISO dates, and Decimals as strings; cost_of_delay and wsjf show what a
+    change of the inputs did to the score."""
+
+    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    changes = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FeatureChange
+        fields = ["id", "changed_at", "changed_by", "door", "source", "action", "changes", "summary"]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"from": {"nullable": True}, "to": {"nullable": True}},
+            },
+        }
+    )
+    def get_changes(self, change: FeatureChange) -> dict:
+        return {field: {"from": old, "to": new} for field, (old, new) in change.changes.items()}
+
+    def get_summary(self, change: FeatureChange) -> str:
+        """The change in words, e.g. "Time Criticality 3 → 8 (CoD 14 → 19, WSJF 2.80 → 3.80)"."""
+        return self.context["entries"][change.pk].summary
+
+
 class FeatureViewSet(ArtScopedViewSet):
     model = Feature
     serializer_class = FeatureSerializer
+
+    @extend_schema(responses={200: FeatureChangeSerializer(many=True)})
+    @action(detail=True, methods=["get"], url_path="history", url_name="history")
+    def history(self, request, pk=None) -> Response:
+        """Every recorded change of the feature, newest first (paginated)."""
+        feature = self.get_object()
+        page = self.paginate_queryset(feature_history(feature_id=feature.pk))
+        entries = {entry.change.pk: entry for entry in history_entries(page)}
+        output = FeatureChangeSerializer(page, many=True, context={"entries": entries})
+        return self.get_paginated_response(output.data)
 
     def perform_create(self, serializer: FeatureSerializer) -> None:
         data = dict(serializer.validated_data)
         art = data.pop("art")
         data.pop("version", None)
         self.check_can_write(art.pk)
-        serializer.instance = services.feature_create(art=art, acting_user=self.request.user, **data)
+        serializer.instance = services.feature_create(
+            art=art, acting_user=self.request.user, door=FeatureChange.Door.API, **data
+        )
 
     def perform_update(self, serializer: FeatureSerializer) -> None:
         data = dict(serializer.validated_data)
@@ -325,13 +378,14 @@ class FeatureViewSet(ArtScopedViewSet):
         serializer.instance = services.feature_update(
             feature=serializer.instance,
             acting_user=self.request.user,
+            door=FeatureChange.Door.API,
             expected_version=version,
             **data,
         )
 
     def perform_destroy(self, instance: Feature) -> None:
         self.check_can_write(instance.art_id)
-        services.feature_delete(feature=instance, acting_user=self.request.user)
+        services.feature_delete(feature=instance, acting_user=self.request.user, door=FeatureChange.Door.API)
 
     def retrieve(self, request, *args, **kwargs) -> Response:
         return with_etag(super().retrieve(request, *args, **kwargs))

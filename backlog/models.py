@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from scoring.wsjf import SCALE, SCALE_TEXT
 
@@ -360,3 +361,72 @@ class FeatureRequest(models.Model):
     def clean(self) -> None:
         if self.stakeholder_id and self.feature_id and self.stakeholder.art_id != self.feature.art_id:
             raise ValidationError({"feature": "A stakeholder can only ask for features of their own ART."})
+
+
+class FeatureChange(models.Model):
+    """One change of a feature, as backlog.services made it: who, when, through which door,
+    and the old and new value of each recorded field that changed.
+
+    Written in the same transaction as the change itself, by the one function that makes it,
+    so no door can change a feature without a row here.
+    """
+
+    class Door(models.TextChoices):
+        PAGE = "page", "feature page"
+        INLINE = "inline", "inline scoring"
+        API = "api", "API"
+        ADMIN = "admin", "admin"
+        PLAN = "plan", "PI plan commit"
+        IMPORT = "import", "import"
+        SESSION = "session", "estimation session"
+        JOB = "job", "scheduled job"
+        SCRIPT = "script", "script"
+
+    class Action(models.TextChoices):
+        CREATED = "created", "created"
+        UPDATED = "updated", "changed"
+        DELETED = "deleted", "deleted"
+
+    # What history follows: what decides a rank or a plan, and where the feature sits.
+    RECORDED_FIELDS = (
+        *WSJF_INPUTS,
+        "estimate_points",
+        "kind",
+        "status",
+        "pi",
+        "fixed_date",
+        "cost_of_delay_per_week",
+        "duration_weeks",
+        "urgency_profile",
+        "team",
+        "epic",
+        "title",
+    )
+    # Recorded beside a change of the inputs, so a reader sees what it did to the score.
+    DERIVED_FIELDS = ("cost_of_delay", "wsjf")
+
+    art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="feature_changes")
+    # Kept when the feature is deleted (the row says so): history outlives what it describes.
+    feature = models.ForeignKey(Feature, null=True, on_delete=models.SET_NULL, related_name="changes")
+    feature_title = models.CharField(max_length=200)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    door = models.CharField(max_length=8, choices=Door.choices)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where the change came from, e.g. an import or a session."
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # field -> [old, new], JSON-ready: ids for PI/team/epic, ISO dates, Decimals as strings.
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [
+            models.Index(fields=["feature", "changed_at"], name="feature_change_feature_at"),
+            models.Index(fields=["art", "changed_at"], name="feature_change_art_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feature_title} {self.get_action_display()} {self.changed_at:%Y-%m-%d %H:%M}"

@@ -6,13 +6,25 @@ one way of writing: the model's own validation (field validators and clean()), n
 another ART, saved. acting_user is who made the change, for the record.
 """
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from backlog.models import Art, Epic, Feature, FeatureRequest, InArt, ProgramIncrement, Stakeholder, Team
+from backlog.models import (
+    Art,
+    Epic,
+    Feature,
+    FeatureChange,
+    FeatureRequest,
+    InArt,
+    ProgramIncrement,
+    Stakeholder,
+    Team,
+)
 from backlog.signals import ranking_inputs_changed
 from scoring.wsjf import cost_of_delay, wsjf
 
@@ -64,25 +76,83 @@ def _check_fields(fields: dict[str, Any]) -> None:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
 
 
+def _recorded_value(feature: Feature, name: str) -> Any:
+    """A field's value as history stores it (JSON): ids for relations, text for dates and Decimals."""
+    if name in RELATION_FIELDS:
+        return getattr(feature, f"{name}_id")
+    value = getattr(feature, name)
+    if isinstance(value, Decimal | date):
+        return str(value)
+    return value
+
+
+def _recorded_values(feature: Feature) -> dict[str, Any]:
+    names = (*FeatureChange.RECORDED_FIELDS, *FeatureChange.DERIVED_FIELDS)
+    return {name: _recorded_value(feature, name) for name in names}
+
+
+def _history_write(
+    *, feature: Feature, action: str, before: dict, after: dict, acting_user: Any, door: str, source: str
+) -> FeatureChange | None:
+    """One history row for what changed between two recorded states; None if nothing did."""
+    changes = {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+    if action == FeatureChange.Action.UPDATED and not changes:
+        return None
+    if door not in FeatureChange.Door.values:
+        raise ValueError(f"unknown door {door!r}")
+    return FeatureChange.objects.create(
+        art_id=feature.art_id,
+        feature=feature,
+        feature_title=feature.title,
+        action=action,
+        door=door,
+        source=source,
+        changed_by=_user_or_none(acting_user),
+        changes=changes,
+    )
+
+
+def _user_or_none(acting_user: Any) -> Any:
+    return acting_user if getattr(acting_user, "pk", None) else None
+
+
 @transaction.atomic
-def feature_create(*, art: Art, acting_user: Any, **fields: Any) -> Feature:
+def feature_create(*, art: Art, acting_user: Any, door: str, source: str = "", **fields: Any) -> Feature:
+    """A new feature in the ART, recorded in its history as created through `door`."""
     _check_fields(fields)
     feature = Feature(art=art, **fields)
     if any(fields.get(field) is not None for field in Feature.SCORE_INPUTS):
         feature.scored_at = timezone.now()
-        feature.scored_by = acting_user if getattr(acting_user, "pk", None) else None
+        feature.scored_by = _user_or_none(acting_user)
     feature_scores_fill(feature)
     feature.full_clean()
     feature.save()
+    after = {name: value for name, value in _recorded_values(feature).items() if value not in (None, "")}
+    _history_write(
+        feature=feature,
+        action=FeatureChange.Action.CREATED,
+        before={},
+        after=after,
+        acting_user=acting_user,
+        door=door,
+        source=source,
+    )
     _ranking_changed_after_commit(art_id=art.pk, acting_user=acting_user)
     return feature
 
 
 @transaction.atomic
 def feature_update(
-    *, feature: Feature, acting_user: Any, expected_version: int | None = None, **fields: Any
+    *,
+    feature: Feature,
+    acting_user: Any,
+    door: str,
+    source: str = "",
+    expected_version: int | None = None,
+    **fields: Any,
 ) -> Feature:
-    """Apply fields to the stored feature. A stale expected_version raises VersionConflict."""
+    """Apply fields to the stored feature and record what changed in its history, as made
+    through `door` (FeatureChange.Door). A stale expected_version raises VersionConflict."""
     _stays_in_its_art(feature, fields.pop("art", None))
     _check_fields(fields)
     current = Feature.objects.select_for_update().get(pk=feature.pk)
@@ -91,12 +161,13 @@ def feature_update(
     changed = [name for name, value in fields.items() if _differs(current, name, value)]
     if not changed:
         return current
+    before = _recorded_values(current)
     for name in changed:
         setattr(current, name, fields[name])
     system_fields = ["cost_of_delay", "wsjf", "version", "updated_at"]
     if any(name in Feature.SCORE_INPUTS for name in changed):
         current.scored_at = timezone.now()
-        current.scored_by = acting_user if getattr(acting_user, "pk", None) else None
+        current.scored_by = _user_or_none(acting_user)
         system_fields += ["scored_at", "scored_by"]
     feature_scores_fill(current)
     current.version += 1
@@ -106,14 +177,33 @@ def feature_update(
     if RELATION_FIELDS.intersection(changed):
         current.clean()
     current.save(update_fields=[*changed, *system_fields])
+    _history_write(
+        feature=current,
+        action=FeatureChange.Action.UPDATED,
+        before=before,
+        after=_recorded_values(current),
+        acting_user=acting_user,
+        door=door,
+        source=source,
+    )
     if any(name in RANKING_FIELDS for name in changed):
         _ranking_changed_after_commit(art_id=current.art_id, acting_user=acting_user)
     return current
 
 
 @transaction.atomic
-def feature_delete(*, feature: Feature, acting_user: Any) -> None:
+def feature_delete(*, feature: Feature, acting_user: Any, door: str, source: str = "") -> None:
+    """Delete the feature; its history stays, ending with a row that says it was deleted."""
     art_id = feature.art_id
+    _history_write(
+        feature=feature,
+        action=FeatureChange.Action.DELETED,
+        before={},
+        after={},
+        acting_user=acting_user,
+        door=door,
+        source=source,
+    )
     feature.delete()
     _ranking_changed_after_commit(art_id=art_id, acting_user=acting_user)
 

@@ -16,8 +16,12 @@ from backlog.access import (
     user_is_popm,
 )
 from backlog.forms import FeatureForm
-from backlog.models import Feature
+from backlog.history import feature_history, history_entries
+from backlog.models import Feature, FeatureChange
 from scoring.wsjf import score_in_words
+
+# The newest changes on the feature page; the API pages through all of them.
+HISTORY_SHOWN = 50
 
 
 @login_required
@@ -67,6 +71,7 @@ def feature_page(request: HttpRequest, feature_id: int) -> HttpResponse:
             services.feature_update(
                 feature=feature,
                 acting_user=request.user,
+                door=FeatureChange.Door.PAGE,
                 expected_version=form.cleaned_data["version"],
                 **fields,
             )
@@ -89,6 +94,8 @@ def feature_page(request: HttpRequest, feature_id: int) -> HttpResponse:
         "conflict": conflict,
         "ranked_count": selectors.ranked_feature_count(art_id=feature.art_id),
         "requests": feature.requests.select_related("stakeholder"),
+        "history": history_entries(list(feature_history(feature_id=feature.pk)[:HISTORY_SHOWN])),
+        "history_shown": HISTORY_SHOWN,
         "in_words": score_in_words(*[getattr(feature, f) for f in Feature.SCORE_INPUTS])
         if feature.is_scored
         else "",
@@ -103,7 +110,9 @@ def feature_create(request: HttpRequest, art_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in Feature.EDITABLE_FIELDS}
         try:
-            feature = services.feature_create(art=art, acting_user=request.user, **fields)
+            feature = services.feature_create(
+                art=art, acting_user=request.user, door=FeatureChange.Door.PAGE, **fields
+            )
             messages.success(request, f"Created “{feature.title}”. It is ranked in a moment.")
             return redirect("backlog:feature", feature_id=feature.pk)
         except ValidationError as error:

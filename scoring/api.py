@@ -11,10 +11,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from backlog.access import arts_visible_to
+from backlog.access import arts_visible_to, feature_visible_or_404
 from backlog.models import Art, Feature
 from popm.api import timestamp_text
+from scoring.rank_changes import SINCE_HELP, moment_parse, rank_change_explain
 from scoring.selectors import BACKLOG_FIELDS, art_scores_unsettled_sql, backlog_features
 
 ART_ID_SQL = f'"{Art._meta.db_table}"."id"'
@@ -214,3 +216,51 @@ class JsonTextResponse(Response):
     def rendered_content(self) -> bytes:
         self["Content-Type"] = "application/json"
         return self.body_text.encode()
+
+
+class HistoryEntryOutput(serializers.Serializer):
+    changed_at = serializers.DateTimeField(source="when")
+    changed_by = serializers.CharField(source="who")
+    door = serializers.CharField(source="change.door")
+    summary = serializers.CharField()
+
+
+class MoverOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="feature_id")
+    title = serializers.CharField()
+    from_rank = serializers.IntegerField(allow_null=True)
+    to_rank = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class RankChangeOutput(serializers.Serializer):
+    feature = serializers.IntegerField(source="feature_id")
+    since = serializers.CharField(source="moment.label")
+    since_run = serializers.IntegerField(
+        source="moment.run_id", help_text="Ranks then: after this run (0: none)."
+    )
+    since_at = serializers.DateTimeField(source="moment.at", allow_null=True)
+    from_rank = serializers.IntegerField(allow_null=True)
+    to_rank = serializers.IntegerField(allow_null=True)
+    moved = serializers.IntegerField(allow_null=True, help_text="Places up (positive) or down (negative).")
+    own_changes = HistoryEntryOutput(many=True)
+    passed_by = MoverOutput(many=True)
+    fell_behind = MoverOutput(many=True)
+    gone_above = serializers.IntegerField(help_text="Features ranked above it then, deleted since.")
+    words = serializers.CharField()
+
+
+class FeatureRankChangeApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", str, description=f"Default: the current PI's start; or {SINCE_HELP}.")
+        ],
+        responses={200: RankChangeOutput},
+        operation_id="feature_rank_change",
+    )
+    def get(self, request: Request, feature_id: int) -> Response:
+        """Why did it move: the feature's rank then and now, its own changes, who passed it and
+        who fell behind it, and the reasons."""
+        feature = feature_visible_or_404(request.user, feature_id)
+        moment = moment_parse(art_id=feature.art_id, since=request.query_params.get("since"))
+        return Response(RankChangeOutput(rank_change_explain(feature=feature, moment=moment)).data)

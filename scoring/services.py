@@ -1,12 +1,13 @@
 """Scoring runs: request one (coalescing bursts), execute one (idempotent, fixed query count)."""
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from backlog.models import Art, Feature
@@ -16,6 +17,8 @@ from scoring.models import FeatureScore, ScoringRun
 log = logging.getLogger(__name__)
 
 Score = tuple[int | None, Decimal | None, int | None]  # cost of delay, WSJF, rank
+# Before any feature was scored: a first run records every score that was set.
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def scoring_run_request(*, art_id: int, trigger: str, acting_user: Any = None) -> ScoringRun | None:
@@ -87,9 +90,13 @@ def scoring_run_execute(*, run_id: int) -> ScoringRun | None:
     try:
         with transaction.atomic():
             # One run per ART at a time: the later run always reads the later data.
-            Art.objects.select_for_update().filter(pk=run.art_id).first()
+            # NO KEY: an edit's history row references the ART (FOR KEY SHARE); a full FOR
+            # UPDATE would make it wait on the run while the run waits on the edited feature.
+            Art.objects.select_for_update(no_key=True).filter(pk=run.art_id).first()
             rows = list(
-                Feature.objects.filter(art_id=run.art_id).values_list(
+                Feature.objects.filter(art_id=run.art_id)
+                .annotate(rescored=_rescored_since_last_run(run))
+                .values_list(
                     "id",
                     *Feature.SCORE_INPUTS,
                     "status",
@@ -97,12 +104,16 @@ def scoring_run_execute(*, run_id: int) -> ScoringRun | None:
                     "cost_of_delay",
                     "wsjf",
                     "rank",
+                    "rescored",
                 )
             )
             current = {row[0]: (row[7], row[8], row[9]) for row in rows}
             scores = scores_compute([row[:7] for row in rows])
             changed = {fid: score for fid, score in scores.items() if score != current[fid]}
-            _scores_store(run_id=run_id, changed=changed, previous=current)
+            # An edit stores its CoD and WSJF on the row at once, so a run sees no change where
+            # the rank stays: the score history still gets the new WSJF.
+            rescored = {row[0]: scores[row[0]] for row in rows if row[10] and scores[row[0]][1] is not None}
+            _scores_store(run_id=run_id, changed=changed, recorded=rescored | changed, previous=current)
             ScoringRun.objects.filter(pk=run_id).update(
                 status=ScoringRun.Status.DONE,
                 finished_at=timezone.now(),
@@ -123,44 +134,60 @@ def scoring_run_execute(*, run_id: int) -> ScoringRun | None:
     return run
 
 
-def _scores_store(*, run_id: int, changed: dict[int, Score], previous: dict[int, Score]) -> None:
-    """Write changed scores to the features and record them on the run, in O(1) queries."""
-    if not changed:
+def _rescored_since_last_run(run: ScoringRun) -> ExpressionWrapper:
+    """True for a feature whose inputs were set since the ART's previous run started."""
+    previous = ScoringRun.objects.filter(
+        art_id=run.art_id, status=ScoringRun.Status.DONE, pk__lt=run.pk
+    ).order_by("-pk")
+    since = Subquery(previous.values("started_at")[:1])
+    return ExpressionWrapper(Q(scored_at__gte=Coalesce(since, Value(EPOCH))), output_field=BooleanField())
+
+
+def _scores_store(
+    *, run_id: int, changed: dict[int, Score], recorded: dict[int, Score], previous: dict[int, Score]
+) -> None:
+    """Write changed scores to the features, and record every changed or re-set score on the
+    run, in O(1) queries."""
+    if not recorded:
         return
-    ids = list(changed)
-    cods = [changed[i][0] for i in ids]
-    ratios = [changed[i][1] for i in ids]
-    ranks = [changed[i][2] for i in ids]
-    previous_ranks = [previous[i][2] for i in ids]
     if connection.vendor == "postgresql":
-        _scores_store_postgresql(run_id, ids, cods, ratios, ranks, previous_ranks)
+        _scores_store_postgresql(run_id, changed, recorded, previous)
         return
-    features = [
-        Feature(pk=i, cost_of_delay=c, wsjf=w, rank=r) for i, c, w, r in zip(ids, cods, ratios, ranks)
-    ]
+    features = [Feature(pk=i, cost_of_delay=c, wsjf=w, rank=r) for i, (c, w, r) in changed.items()]
     Feature.objects.bulk_update(features, ["cost_of_delay", "wsjf", "rank"], batch_size=500)
     FeatureScore.objects.bulk_create(
         [
-            FeatureScore(run_id=run_id, feature_id=i, cost_of_delay=c, wsjf=w, rank=r, previous_rank=p)
-            for i, c, w, r, p in zip(ids, cods, ratios, ranks, previous_ranks)
+            FeatureScore(
+                run_id=run_id, feature_id=i, cost_of_delay=c, wsjf=w, rank=r, previous_rank=previous[i][2]
+            )
+            for i, (c, w, r) in recorded.items()
         ],
         batch_size=500,
     )
 
 
-def _scores_store_postgresql(run_id, ids, cods, ratios, ranks, previous_ranks) -> None:
+def _scores_store_postgresql(
+    run_id: int, changed: dict[int, Score], recorded: dict[int, Score], previous: dict[int, Score]
+) -> None:
     # Arrays and unnest: one UPDATE and one INSERT however many features changed.
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE {Feature._meta.db_table} AS f
-               SET cost_of_delay = v.cod, wsjf = v.wsjf, rank = v.rank
-              FROM unnest(%s::bigint[], %s::smallint[], %s::numeric[], %s::integer[])
-                   AS v(id, cod, wsjf, rank)
-             WHERE f.id = v.id
-            """,
-            [ids, cods, ratios, ranks],
-        )
+        if changed:
+            ids = list(changed)
+            cursor.execute(
+                f"""
+                UPDATE {Feature._meta.db_table} AS f
+                   SET cost_of_delay = v.cod, wsjf = v.wsjf, rank = v.rank
+                  FROM unnest(%s::bigint[], %s::smallint[], %s::numeric[], %s::integer[])
+                       AS v(id, cod, wsjf, rank)
+                 WHERE f.id = v.id
+                """,
+                [ids, *([changed[i][n] for i in ids] for n in range(3))],
+            )
+        ids = list(recorded)
+        cods = [recorded[i][0] for i in ids]
+        ratios = [recorded[i][1] for i in ids]
+        ranks = [recorded[i][2] for i in ids]
+        previous_ranks = [previous[i][2] for i in ids]
         cursor.execute(
             f"""
             INSERT INTO {FeatureScore._meta.db_table}

@@ -10,4 +10,7 @@ urlpatterns = [
     path("arts/<int:art_id>/backlog/status/", views.backlog_status, name="backlog-status"),
     path("arts/<int:art_id>/value-effort/", views.value_effort_chart, name="value-effort-chart"),
     path("features/<int:feature_id>/score/", views.feature_score, name="feature-score"),
+    path(
+        "features/<int:feature_id>/rank-change/", views.feature_rank_change_page, name="feature-rank-change"
+    ),
 ]

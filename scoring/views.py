@@ -13,13 +13,20 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from backlog.access import art_visible_or_404, feature_editable_or_403, user_can_edit_art
-from backlog.models import Art, Feature
+from backlog.access import (
+    art_visible_or_404,
+    feature_editable_or_403,
+    feature_visible_or_404,
+    user_can_edit_art,
+)
+from backlog.errors import InputError
+from backlog.models import Art, Feature, FeatureChange
 from backlog.selectors import current_pi, score_stale_before
 from backlog.services import VersionConflict, feature_update
 from scoring import charts, selectors
 from scoring.backlog_marks import backlog_marks
 from scoring.forms import INPUT_LABELS, BacklogFilterForm, ScoreRowForm
+from scoring.rank_changes import moment_parse, rank_change_explain
 from scoring.selectors import art_scores_current
 
 PAGE_SIZE = 1000
@@ -125,6 +132,7 @@ def feature_score(request: HttpRequest, feature_id: int) -> HttpResponse:
             feature = feature_update(
                 feature=feature,
                 acting_user=request.user,
+                door=FeatureChange.Door.INLINE,
                 expected_version=form.cleaned_data["version"],
                 **inputs,
             )
@@ -149,3 +157,28 @@ def value_effort_chart(request: HttpRequest, art_id: int) -> HttpResponse:
         list(features.values("id", "title", "kind", "cost_of_delay", "job_size", "wsjf", "rank"))
     )
     return render(request, "scoring/value_effort.html", {"art": art, "nav": "chart", "chart": chart})
+
+
+@login_required
+def feature_rank_change_page(request: HttpRequest, feature_id: int) -> HttpResponse:
+    """Why did it move? The feature's rank since a moment (?since=run id or ISO date; default
+    the start of the current PI), explained. ?partial=summary answers the words alone (htmx)."""
+    feature = feature_visible_or_404(request.user, feature_id)
+    since = request.GET.get("since", "")
+    try:
+        moment = moment_parse(art_id=feature.art_id, since=since)
+    except InputError as error:
+        moment, since_error = moment_parse(art_id=feature.art_id, since=""), error.message
+    else:
+        since_error = ""
+    change = rank_change_explain(feature=feature, moment=moment)
+    context = {
+        "art": feature.art,
+        "feature": feature,
+        "change": change,
+        "since": since,
+        "since_error": since_error,
+    }
+    if request.GET.get("partial") == "summary":
+        return render(request, "scoring/rank_change.html#summary", context)
+    return render(request, "scoring/rank_change.html", context, status=400 if since_error else 200)

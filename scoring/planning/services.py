@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from backlog.errors import Conflict
-from backlog.models import Feature, ProgramIncrement, Team
+from backlog.models import Feature, FeatureChange, ProgramIncrement, Team
 from backlog.services import feature_update
 from scoring.planning.capacity import MODES, AllocationError, shares_check
 from scoring.planning.models import Allocation, PlanCommit, TeamCapacity
@@ -124,7 +124,13 @@ def plan_commit(
     )
     assigned = []
     for feature in entering.order_by("pk"):
-        feature_update(feature=feature, acting_user=acting_user, pi=pi)
+        feature_update(
+            feature=feature,
+            acting_user=acting_user,
+            door=FeatureChange.Door.PLAN,
+            source=f"{pi.name} plan",
+            pi=pi,
+        )
         assigned.append(feature.pk)
     previous = set() if state.last_commit is None else set(state.last_commit.committed)
     return PlanCommit.objects.create(

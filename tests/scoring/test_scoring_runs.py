@@ -63,7 +63,9 @@ def test_a_run_records_the_scores_it_changed_with_the_previous_rank(rail):
     first = FeatureFactory(art=rail, title="first", user_business_value=20)
     second = FeatureFactory(art=rail, title="second")
     art_rank_now(rail)
-    services.feature_update(feature=second, acting_user=None, user_business_value=20, job_size=1)
+    services.feature_update(
+        feature=second, acting_user=None, door="script", user_business_value=20, job_size=1
+    )
     run = art_rank_now(rail)
     changes = {s.feature.title: (s.previous_rank, s.rank) for s in FeatureScore.objects.filter(run=run)}
     assert changes == {"second": (2, 1), "first": (1, 2)}
