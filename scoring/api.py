@@ -16,7 +16,8 @@ from rest_framework.views import APIView
 from backlog.access import arts_visible_to, feature_visible_or_404
 from backlog.models import Art, Feature
 from popm.api import timestamp_text
-from scoring.rank_changes import SINCE_HELP, moment_parse, rank_change_explain
+from scoring.models import FeatureScore
+from scoring.rank_changes import SINCE_HELP, moment_parse, rank_change_explain, ranks_after_run
 from scoring.selectors import BACKLOG_FIELDS, art_scores_unsettled_sql, backlog_features
 
 ART_ID_SQL = f'"{Art._meta.db_table}"."id"'
@@ -39,6 +40,10 @@ class BacklogFilters(serializers.Serializer):
             + ", ".join(Feature.Status.values)
             + "."
         },
+    )
+    since = serializers.CharField(
+        required=False,
+        help_text=f"Adds rank_then and rank_change to every row: the rank after a moment, {SINCE_HELP}.",
     )
 
 
@@ -67,6 +72,13 @@ def backlog_row_json(row: dict) -> dict:
     }
 
 
+def rank_change_add(row: dict, ranks_then: dict[int, int | None]) -> dict:
+    """The row with the rank it had then and the places it moved up since (down: negative)."""
+    then = ranks_then.get(row["id"])
+    moved = None if then is None or row["rank"] is None else then - row["rank"]
+    return row | {"rank_then": then, "rank_change": moved}
+
+
 def _utc_iso_sql(column: str) -> str:
     """SQL giving what popm.api.timestamp_text gives: ISO 8601 in UTC with Z, microseconds if any."""
     return (
@@ -87,17 +99,26 @@ SELECT row_to_json(r)::text
        f.kind, f.status, f.user_business_value, f.time_criticality, f.risk_reduction, f.job_size,
        f.cost_of_delay, f.wsjf::text AS wsjf, f.estimate_points::text AS estimate_points,
        f.fixed_date, {_utc_iso_sql("f.created_at")} AS created_at,
-       {_utc_iso_sql("f.updated_at")} AS updated_at, f.version) AS r
+       {_utc_iso_sql("f.updated_at")} AS updated_at, f.version{{since_columns}}) AS r
  ORDER BY page.position
 """
+# With ?since=: the feature's latest score at or before the moment's run (index
+# featurescore_feature_run), one index probe per row of the page.
+SINCE_COLUMNS_SQL = f""",
+       prior.rank AS rank_then, prior.rank - f.rank AS rank_change
+  FROM (SELECT NULL) AS one
+  LEFT JOIN LATERAL (SELECT s.rank FROM {FeatureScore._meta.db_table} AS s
+                      WHERE s.feature_id = f.id AND s.run_id <= {{since_run:d}}
+                      ORDER BY s.run_id DESC LIMIT 1) AS prior ON true"""
 
 
 class BacklogRowsJson:
     """The backlog's rows as JSON text, for a paginator: count() counts them, and a slice
     asks PostgreSQL for that page of ids and their rows in one query."""
 
-    def __init__(self, features: QuerySet):
+    def __init__(self, features: QuerySet, since_run: int | None = None):
         self.features = features
+        self.since_columns = "" if since_run is None else SINCE_COLUMNS_SQL.format(since_run=since_run)
 
     def count(self) -> int:
         return self.features.count()
@@ -107,7 +128,8 @@ class BacklogRowsJson:
             return []
         ids_sql, params = self.features.values_list("id", flat=True)[page].query.sql_with_params()
         with connection.cursor() as cursor:
-            cursor.execute(BACKLOG_ROWS_JSON_SQL.format(page_ids=ids_sql), params)
+            sql = BACKLOG_ROWS_JSON_SQL.format(page_ids=ids_sql, since_columns=self.since_columns)
+            cursor.execute(sql, params)
             return [row for (row,) in cursor.fetchall()]
 
 
@@ -134,6 +156,14 @@ class BacklogRow(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     version = serializers.IntegerField()
+    rank_then = serializers.IntegerField(
+        allow_null=True, required=False, help_text="With ?since=: its rank then (null: not ranked then)."
+    )
+    rank_change = serializers.IntegerField(
+        allow_null=True,
+        required=False,
+        help_text="With ?since=: places moved up since (negative: down); null if not ranked then or now.",
+    )
 
 
 class ArtBacklogApi(GenericAPIView):
@@ -173,14 +203,21 @@ class ArtBacklogApi(GenericAPIView):
         filters = BacklogFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
+        since_run = None
+        if "since" in params:
+            since_run = moment_parse(art_id=art_id, since=params["since"]).run_id
         features = backlog_features(
             art_id=art_id, pi_id=params.get("pi"), kind=params.get("kind"), status=params.get("status")
         )
         if connection.vendor == "postgresql" and request.accepted_renderer.format == "json":
-            rows = self.paginate_queryset(BacklogRowsJson(features))
+            rows = self.paginate_queryset(BacklogRowsJson(features, since_run))
             return self.page_json_response(rows, scores_current)
         page = self.paginate_queryset(features.values(*BACKLOG_FIELDS))
-        response = self.get_paginated_response([backlog_row_json(row) for row in page])
+        rows = [backlog_row_json(row) for row in page]
+        if since_run is not None:
+            then = ranks_after_run(art_id=art_id, run_id=since_run, feature_ids=[row["id"] for row in rows])
+            rows = [rank_change_add(row, then) for row in rows]
+        response = self.get_paginated_response(rows)
         response.data["scores_current"] = scores_current
         return response
 

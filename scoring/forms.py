@@ -20,6 +20,11 @@ class BacklogFilterForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
     q = forms.CharField(required=False, max_length=100, label="Search")
     page = forms.IntegerField(required=False, min_value=1)
+    since = forms.ChoiceField(
+        choices=[("pi", "Start of the current PI"), ("visit", "Your last visit"), ("off", "Don't show")],
+        required=False,
+        label="Rank change since",
+    )
 
     def __init__(self, *args, art_id: int, **kwargs):
         super().__init__(*args, **kwargs)

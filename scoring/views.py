@@ -26,7 +26,7 @@ from backlog.services import VersionConflict, feature_update
 from scoring import charts, selectors
 from scoring.backlog_marks import backlog_marks
 from scoring.forms import INPUT_LABELS, BacklogFilterForm, ScoreRowForm
-from scoring.rank_changes import moment_parse, rank_change_explain
+from scoring.rank_changes import Moment, moment_parse, rank_change_explain, ranks_after_run
 from scoring.selectors import art_scores_current
 
 PAGE_SIZE = 1000
@@ -63,6 +63,7 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
     )
     page = Paginator(features, PAGE_SIZE).get_page(filters.get("page"))
     pi = current_pi(art_id=art.pk, today=timezone.localdate())
+    moment, ranks_then = _ranks_then(request, art, filters.get("since") or "pi", page)
     moves, edited_since = _moves_since_load(request, art)
     status = _scoring_status(art)
     marks = backlog_marks(art=art, pi=filters.get("pi") or pi)
@@ -80,6 +81,8 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
         "current_pi": pi,
         "stale_before": score_stale_before(pi),
         "moves": moves,
+        "since_moment": moment,
+        "ranks_then": ranks_then,
         "marks": marks,
         "edited_since": edited_since,
         "loaded_at": int(timezone.now().timestamp()),
@@ -88,9 +91,38 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
     }
 
 
+def _ranks_then(request: HttpRequest, art: Art, since: str, page) -> tuple[Moment | None, dict | None]:
+    """The moment the rank arrows count from, and the ranks then of the page's features."""
+    if since == "off":
+        return None, None
+    if since == "visit":
+        seen = request.session.get(f"backlog_previous_visit_{art.pk}")
+        moment = moment_parse(art_id=art.pk, since=seen) if seen else None
+        if moment is not None:
+            moment = Moment(
+                moment.run_id, moment.at, moment.label.replace("since", "since your last visit,", 1)
+            )
+    else:
+        moment = moment_parse(art_id=art.pk, since="")
+    if moment is None:
+        return None, None
+    ids = [row["id"] for row in page.object_list]
+    return moment, ranks_after_run(art_id=art.pk, run_id=moment.run_id, feature_ids=ids)
+
+
+def _visit_remember(request: HttpRequest, art: Art) -> None:
+    # "Your last visit" is the visit before this one: keep both moments.
+    key = f"backlog_visit_{art.pk}"
+    if request.session.get(key):
+        request.session[f"backlog_previous_visit_{art.pk}"] = request.session[key]
+    request.session[key] = timezone.now().isoformat()
+
+
 @login_required
 def backlog_page(request: HttpRequest, art_id: int) -> HttpResponse:
     art = art_visible_or_404(request.user, art_id)
+    if not request.htmx:
+        _visit_remember(request, art)
     context = _backlog_context(request, art)
     if request.htmx and request.GET.get("partial") == "table":
         return render(request, "scoring/backlog.html#table", context)

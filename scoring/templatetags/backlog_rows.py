@@ -96,6 +96,24 @@ def _marks(marks) -> str:
     )
 
 
+def _rank_change(row: dict, ranks_then: dict | None) -> str:
+    """▲3 / ▼7 / new since the chosen moment; nothing for no move or no comparison."""
+    if ranks_then is None or row["rank"] is None:
+        return ""
+    then = ranks_then.get(row["id"])
+    url = RANK_CHANGE_URL.format(row["id"])
+    if then is None:
+        return f'<a class="rank-change new" href="{url}" title="Not ranked then: why?">new</a>'
+    if then == row["rank"]:
+        return ""
+    up = then > row["rank"]
+    arrow, label = ("▲", "up") if up else ("▼", "down")
+    return (
+        f'<a class="rank-change {label}" href="{url}" title="#{then} then, #{row["rank"]} now: why?">'
+        f'{arrow}{abs(then - row["rank"])}<span class="visually-hidden"> {label} from #{then}</span></a>'
+    )
+
+
 def _move(move) -> str:
     if not move:
         return ""
@@ -129,7 +147,8 @@ def backlog_row(context, row: dict) -> SafeString:
     version = f'<input type="hidden" name="version" value="{row["version"]}">' if can_edit else ""
     return mark_safe(
         f'<tr id="feature-{feature_id}" class="{" ".join(c for c in classes if c)}"{edit}>'
-        f'<td class="rank num"><span class="rank-n">{_dash(row["rank"])}</span>{_move(move)}</td>'
+        f'<td class="rank num"><span class="rank-n">{_dash(row["rank"])}</span>'
+        f"{_rank_change(row, context.get('ranks_then'))}{_move(move)}</td>"
         f'<td class="title-col"><a href="{FEATURE_URL.format(feature_id)}">{title_html}</a>'
         f"{_badges(row, context.get('stale_before'))}{_marks(marks)}"
         f"{_messages(conflict, context.get('row_errors') or {})}</td>"
@@ -158,3 +177,4 @@ class _LazyUrl:
 
 FEATURE_URL = _LazyUrl("backlog:feature")
 SCORE_URL = _LazyUrl("scoring:feature-score")
+RANK_CHANGE_URL = _LazyUrl("scoring:feature-rank-change")

@@ -55,3 +55,39 @@ def test_the_last_page_holds_the_lowest_ranks_in_order(api, alice, rail):
     body = api(alice).get(f"/api/arts/{rail.pk}/backlog/", {"page_size": 2, "page": 3}).json()
 
     assert [row["rank"] for row in body["results"]] == [5]
+
+
+def test_with_since_each_row_carries_its_rank_then_and_the_places_it_moved(api, alice, rail):
+    first = FeatureFactory(art=rail, title="first", user_business_value=8)
+    second = FeatureFactory(art=rail, title="second", user_business_value=5)
+    run = art_rank_now(rail)
+    Feature.objects.filter(pk=second.pk).update(user_business_value=20)
+    FeatureFactory(art=rail, title="new", user_business_value=13)
+    art_rank_now(rail)
+
+    body = api(alice).get(f"/api/arts/{rail.pk}/backlog/", {"since": run.pk}).json()
+
+    moves = [(row["title"], row["rank_then"], row["rank"], row["rank_change"]) for row in body["results"]]
+    assert moves == [("second", 2, 1, 1), ("new", None, 2, None), ("first", 1, 3, -2)]
+    assert (
+        first.pk and "rank_change" not in api(alice).get(f"/api/arts/{rail.pk}/backlog/").json()["results"][0]
+    )
+
+
+def test_with_since_the_database_rows_equal_the_python_rows(api, alice, rail):
+    FeatureFactory.create_batch(3, art=rail)
+    run = art_rank_now(rail)
+    FeatureFactory(art=rail, title="later", user_business_value=20)
+    art_rank_now(rail)
+
+    json_rows = api(alice).get(f"/api/arts/{rail.pk}/backlog/", {"since": run.pk}).json()["results"]
+    html_api = api(alice).get(f"/api/arts/{rail.pk}/backlog/", {"since": run.pk, "format": "api"})
+
+    python_rows = html_api.data["results"]
+    assert [list(row.items()) for row in json_rows] == [list(row.items()) for row in python_rows]
+
+
+def test_a_bad_since_on_the_backlog_api_is_refused_naming_since(api, alice, rail):
+    response = api(alice).get(f"/api/arts/{rail.pk}/backlog/", {"since": "yesterday-ish"})
+    assert response.status_code == 400
+    assert list(response.data) == ["since"]

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from backlog import services
-from backlog.models import Feature
+from backlog.models import Feature, Stakeholder
 from scoring.rank_changes import moment_parse, rank_change_explain
 from tests.factories import art_rank_now
 
@@ -178,3 +178,28 @@ def test_the_page_explains_it_in_words(client, carol, rail, alice, three):
     bad = client.get(url, {"since": "soon"})
     assert bad.status_code == 400
     assert "is not a moment" in bad.content.decode()
+
+
+def test_backlog_rows_show_the_rank_change_since_the_chosen_moment(client, alice, rail, three):
+    top, middle, low, run = three
+    change(low, alice, user_business_value=20)
+    art_rank_now(rail)
+    client.force_login(alice)
+    url = reverse("scoring:art-backlog", args=[rail.pk])
+    client.get(url)  # a first visit, remembered
+    html = client.get(url, {"since": "visit"}).content.decode()
+    assert "rank-change" not in html  # nothing moved since that visit
+    # Ranks at the start of the current PI: none of these was ranked then (no PI, no run before).
+    html = client.get(url).content.decode()
+    assert html.count('class="rank-change new"') == 3
+    assert 'class="rank-change' not in client.get(url, {"since": "off"}).content.decode()
+
+
+def test_a_stakeholder_sees_why_their_request_moved(client, carol, rail_train):
+    stakeholder = Stakeholder.objects.get(user=carol, art=rail_train.art)
+    services.feature_request_create(stakeholder=stakeholder, feature=rail_train.feature, acting_user=None)
+    client.force_login(carol)
+    html = client.get(reverse("backlog:my-requests")).content.decode()
+    url = reverse("scoring:feature-rank-change", args=[rail_train.feature.pk])
+    assert f'hx-get="{url}?partial=summary"' in html
+    assert client.get(url, {"partial": "summary"}).status_code == 200
