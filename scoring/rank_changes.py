@@ -23,6 +23,7 @@ from scoring.wsjf import RankInput, rank_key
 
 SINCE_HELP = "a scoring run id (e.g. 42) or an ISO date or time (e.g. 2026-11-12 or 2026-11-12T09:30:00Z)"
 NAMED_MOVERS = 10  # movers named in words; the lists carry them all
+UNCHANGED_NAMED = 20  # of the features that changed without crossing it, how many are named
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ class RankChange:
     passed_by: list[Mover] = field(default_factory=list)
     fell_behind: list[Mover] = field(default_factory=list)
     gone_above: int = 0  # ranked above it then, deleted since
-    unchanged_movers: list[str] = field(default_factory=list)  # changed, but did not cross it
+    unchanged_movers: list[str] = field(default_factory=list)  # changed but did not cross it (first names)
+    unchanged_count: int = 0
     words: str = ""
 
     @property
@@ -124,59 +126,76 @@ def ranks_after_run(
 
 
 def rank_change_explain(*, feature: Feature, moment: Moment) -> RankChange:
-    """The feature's move since the moment, in numbers and words. Queries: ranks then, the ART's
-    features now, the ART's changes since the moment (and the names in them)."""
+    """The feature's move since the moment, in numbers and words. A fixed number of queries:
+    ranks then and now, the details of this feature and of those that crossed it, which
+    features changed since, and the changes of this feature and its crossers."""
     then = ranks_after_run(art_id=feature.art_id, run_id=moment.run_id)
-    now = {row["id"]: row for row in _features_now(feature.art_id)}
-    me = now[feature.pk]
-    change = RankChange(feature.pk, feature.title, moment, then.get(feature.pk), me["rank"])
-    changes = _changes_since(feature.art_id, moment)
-    entries = {
-        entry.change.pk: entry for entry in history_entries([c for cs in changes.values() for c in cs])
-    }
+    now = dict(Feature.objects.filter(art_id=feature.art_id).values_list("id", "rank"))
+    change = RankChange(feature.pk, feature.title, moment, then.get(feature.pk), now[feature.pk])
+    ranked_both = None not in (change.from_rank, change.to_rank)
+    crossers = _crossers(change, then, now) if ranked_both else {}
+    rows = _feature_rows([feature.pk, *crossers])
+    me = rows[feature.pk]
+    changes = _changes_since(feature.art_id, moment, [feature.pk, *crossers])
+    entries = {e.change.pk: e for e in history_entries([c for cs in changes.values() for c in cs])}
     change.own_changes = [entries[c.pk] for c in changes.get(feature.pk, [])]
-    if change.from_rank is not None and change.to_rank is not None:
-        _movers(change, then, now, changes, entries)
+    for other_id, passed in crossers.items():
+        mover = _mover(rows[other_id], then.get(other_id), me, change, changes, entries, passed)
+        (change.passed_by if passed else change.fell_behind).append(mover)
+    change.passed_by.sort(key=lambda m: m.to_rank)
+    change.fell_behind.sort(key=lambda m: m.from_rank)
+    if ranked_both:
+        r0 = change.from_rank
+        change.gone_above = (r0 - 1) - sum(
+            1 for fid, rank in then.items() if rank is not None and rank < r0 and fid in now
+        )
+        unchanged = [
+            fid
+            for fid in _changed_feature_ids(feature.art_id, moment)
+            if fid not in crossers and fid != feature.pk and fid in now
+        ]
+        change.unchanged_count = len(unchanged)
+        titles = dict(Feature.objects.filter(pk__in=unchanged[:UNCHANGED_NAMED]).values_list("id", "title"))
+        change.unchanged_movers = [titles[fid] for fid in unchanged[:UNCHANGED_NAMED]]
     change.words = _words(change, me)
     return change
 
 
-def _features_now(art_id: int) -> list[dict[str, Any]]:
+def _feature_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
     fields = ("id", "title", "rank", "status", "cost_of_delay", "job_size", "wsjf", "created_at")
-    return list(Feature.objects.filter(art_id=art_id).values(*fields))
+    return {row["id"]: row for row in Feature.objects.filter(pk__in=ids).values(*fields)}
 
 
-def _changes_since(art_id: int, moment: Moment) -> dict[int, list[FeatureChange]]:
-    changes = FeatureChange.objects.filter(art_id=art_id, feature__isnull=False).select_related("changed_by")
-    if moment.at is not None:
-        changes = changes.filter(changed_at__gt=moment.at)
+def _crossers(change: RankChange, then: dict, now: dict[int, int | None]) -> dict[int, bool]:
+    """feature id -> True if it passed this feature since, False if it fell behind it."""
+    r0, r1 = change.from_rank, change.to_rank
+    crossers = {}
+    for other_id, after in now.items():
+        before = then.get(other_id)
+        if other_id == change.feature_id:
+            continue
+        if after is not None and after < r1 and (before is None or before > r0):
+            crossers[other_id] = True
+        elif before is not None and before < r0 and (after is None or after > r1):
+            crossers[other_id] = False
+    return crossers
+
+
+def _since(changes, moment: Moment):
+    return changes if moment.at is None else changes.filter(changed_at__gt=moment.at)
+
+
+def _changes_since(art_id: int, moment: Moment, feature_ids: list[int]) -> dict[int, list[FeatureChange]]:
+    changes = _since(FeatureChange.objects.filter(art_id=art_id, feature_id__in=feature_ids), moment)
     by_feature: dict[int, list[FeatureChange]] = {}
-    for change in changes.order_by("changed_at", "pk"):
+    for change in changes.select_related("changed_by").order_by("changed_at", "pk"):
         by_feature.setdefault(change.feature_id, []).append(change)
     return by_feature
 
 
-def _movers(change: RankChange, then: dict, now: dict, changes: dict, entries: dict) -> None:
-    r0, r1, me = change.from_rank, change.to_rank, now[change.feature_id]
-    crossed = set()
-    for other_id, row in now.items():
-        if other_id == change.feature_id:
-            continue
-        before, after = then.get(other_id), row["rank"]
-        if after is not None and after < r1 and (before is None or before > r0):
-            change.passed_by.append(_mover(row, before, me, change, changes, entries, passed=True))
-            crossed.add(other_id)
-        elif before is not None and before < r0 and (after is None or after > r1):
-            change.fell_behind.append(_mover(row, before, me, change, changes, entries, passed=False))
-            crossed.add(other_id)
-    change.passed_by.sort(key=lambda m: m.to_rank)
-    change.fell_behind.sort(key=lambda m: m.from_rank)
-    change.gone_above = (r0 - 1) - sum(
-        1 for fid, rank in then.items() if rank is not None and rank < r0 and fid in now
-    )
-    change.unchanged_movers = [
-        now[fid]["title"] for fid in changes if fid not in crossed and fid != change.feature_id and fid in now
-    ]
+def _changed_feature_ids(art_id: int, moment: Moment) -> list[int]:
+    changes = _since(FeatureChange.objects.filter(art_id=art_id, feature__isnull=False), moment)
+    return sorted(set(changes.values_list("feature_id", flat=True)))
 
 
 def _mover(
@@ -250,7 +269,7 @@ def _words(change: RankChange, me: dict) -> str:
         )
     if change.unchanged_movers and r0 is not None and r1 is not None:
         names = ", ".join(f"“{t}”" for t in change.unchanged_movers[:3])
-        more = f" and {len(change.unchanged_movers) - 3} more" if len(change.unchanged_movers) > 3 else ""
+        more = f" and {change.unchanged_count - 3} more" if change.unchanged_count > 3 else ""
         parts.append(f"Changes to {names}{more} did not move it: they stayed on the same side of it.")
     return " ".join(parts)
 
