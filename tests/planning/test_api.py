@@ -363,3 +363,13 @@ def test_commit_with_a_stale_expected_plan_answers_409_and_commits_nothing(api, 
         format="json",
     )
     assert ok.status_code == 201
+
+
+def test_a_plan_commit_writes_each_entering_feature_history_through_the_plan_door(api, alice, plan_setup):
+    from backlog.models import FeatureChange
+
+    f = plan_setup
+    api(alice).post(url(f["pi"], "capacity-plan/commit/"), {"mode": "strict"}, format="json")
+    (change,) = FeatureChange.objects.filter(feature=f["ticketing"])
+    assert (change.door, change.changed_by.username, change.source) == ("plan", "alice", "PI 26.4 plan")
+    assert change.changes == {"pi": [None, f["pi"].pk]}
