@@ -69,9 +69,13 @@ class HistoryEntry:
         """'Time Criticality 3 → 8 (CoD 14 → 19, WSJF 2.80 → 3.80)'."""
         if self.change.action == FeatureChange.Action.DELETED:
             return "deleted"
-        text = ", ".join(str(item) for item in self.inputs)
         if self.change.action == FeatureChange.Action.CREATED:
-            text = f"created: {text}" if text else "created"
+            # A new feature has no old values: say what it started with.
+            values = [
+                f"{item.label} {item.new}" for item in [*self.inputs, *self.effects] if item.field != "title"
+            ]
+            return f"created: {', '.join(values)}" if values else "created"
+        text = ", ".join(str(item) for item in self.inputs)
         if self.effects:
             text += f" ({', '.join(str(item) for item in self.effects)})"
         return text

@@ -77,7 +77,7 @@ def moment_parse(*, art_id: int, since: str | None, today: date | None = None) -
         if run is None:
             raise InputError("since", f"No finished scoring run {since} in this ART; give {SINCE_HELP}.")
         return Moment(
-            run.pk, run.finished_at, f"since scoring run #{run.pk} ({run.finished_at:%-d %b %Y %H:%M} UTC)"
+            run.pk, run.finished_at, f"since scoring run #{run.pk}, {run.finished_at:%-d %b %Y %H:%M} UTC"
         )
     at = _moment_time(since)
     label = f"since {at:%-d %b %Y}" if at.time() == time(0) else f"since {at:%-d %b %Y %H:%M} UTC"
@@ -99,7 +99,7 @@ def _moment_pi_start(*, art_id: int, today: date) -> Moment:
     if pi is None:
         return Moment(0, None, "since it was first ranked")
     at = datetime.combine(pi.start_date, time(0), tzinfo=UTC)
-    return Moment(_last_run_by(art_id=art_id, at=at), at, f"since the start of {pi.name} ({at:%-d %b %Y})")
+    return Moment(_last_run_by(art_id=art_id, at=at), at, f"since the start of {pi.name}, {at:%-d %b %Y}")
 
 
 def _last_run_by(*, art_id: int, at: datetime) -> int:

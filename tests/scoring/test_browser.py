@@ -102,3 +102,45 @@ def test_backlog_is_usable_on_a_phone(browser_page, alice, ranked_rail):
     page = browser_page(alice, width=390, height=844)
     assert page.locator("table.backlog").is_visible()
     screenshot(page, "backlog-phone")
+
+
+def test_why_did_it_move_reads_well_on_a_desktop_and_a_phone(browser_page, alice, carol, rail):
+    from backlog import services
+    from scoring.models import ScoringRun
+    from scoring.services import scoring_run_execute
+
+    def art_rank_now(art):
+        # The edits below queued a run (no worker here): run that one.
+        run = ScoringRun.objects.get(art=art, status=ScoringRun.Status.PENDING)
+        return scoring_run_execute(run_id=run.pk)
+
+    def feature(title, ubv, tc, rr, size):
+        inputs = {"user_business_value": ubv, "time_criticality": tc, "risk_reduction": rr, "job_size": size}
+        return services.feature_create(
+            art=rail, acting_user=alice, door="page", title=title, status="backlog", **inputs
+        )
+
+    feature("Checkout retry", 13, 8, 5, 2)
+    sso = feature("SSO for partners", 8, 5, 3, 3)
+    wallet = feature("Mobile wallet", 5, 3, 2, 5)
+    run = art_rank_now(rail)
+    pages = {width: browser_page(carol, width=width) for width in (1280, 390)}
+    for page in pages.values():
+        page.goto(f"/arts/{rail.pk}/backlog/")  # remembered as her last visit
+    services.feature_update(
+        feature=wallet, acting_user=alice, door="inline", user_business_value=20, time_criticality=8
+    )  # WSJF 2.00 -> 6.00, above SSO (5.33)
+    feature("Gift cards", 20, 13, 8, 2)
+    art_rank_now(rail)
+    for width, name in ((1280, "desktop"), (390, "phone")):
+        page = pages[width]
+        page.goto(f"/arts/{rail.pk}/backlog/?since=visit")
+        assert page.locator("tr", has_text="SSO for partners").locator(".rank-change").inner_text().startswith("▼2")
+        screenshot(page, f"backlog-rank-change-{name}")
+        page.goto(f"/features/{sso.pk}/rank-change/?since={run.pk}")
+        assert page.locator(".rank-box").inner_text().startswith("#2 → #4")
+        assert "2 features passed it" in page.locator(".rank-words").inner_text()
+        screenshot(page, f"rank-change-{name}")
+        page.goto(f"/features/{wallet.pk}/")
+        assert "User-Business Value 5 → 20" in page.locator("#history").inner_text()
+        screenshot(page, f"feature-history-{name}")
