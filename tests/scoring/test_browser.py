@@ -135,7 +135,12 @@ def test_why_did_it_move_reads_well_on_a_desktop_and_a_phone(browser_page, alice
     for width, name in ((1280, "desktop"), (390, "phone")):
         page = pages[width]
         page.goto(f"/arts/{rail.pk}/backlog/?since=visit")
-        assert page.locator("tr", has_text="SSO for partners").locator(".rank-change").inner_text().startswith("▼2")
+        assert (
+            page.locator("tr", has_text="SSO for partners")
+            .locator(".rank-change")
+            .inner_text()
+            .startswith("▼2")
+        )
         screenshot(page, f"backlog-rank-change-{name}")
         page.goto(f"/features/{sso.pk}/rank-change/?since={run.pk}")
         assert page.locator(".rank-box").inner_text().startswith("#2 → #4")
