@@ -195,7 +195,7 @@ def _changes_since(art_id: int, moment: Moment, feature_ids: list[int]) -> dict[
 
 def _changed_feature_ids(art_id: int, moment: Moment) -> list[int]:
     changes = _since(FeatureChange.objects.filter(art_id=art_id, feature__isnull=False), moment)
-    return sorted(set(changes.values_list("feature_id", flat=True)))
+    return sorted(changes.order_by().values_list("feature_id", flat=True).distinct())
 
 
 def _mover(
