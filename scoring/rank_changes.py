@@ -28,7 +28,8 @@ UNCHANGED_NAMED = 20  # of the features that changed without crossing it, how ma
 
 @dataclass(frozen=True)
 class Moment:
-    """Ranks as they were after run_id (0: before any run of the ART), changes after `at`."""
+    """Ranks as they were after run_id (0: before any run of the ART). The changes that explain
+    a move are those after `at`, when that run started to read the features (None: all)."""
 
     run_id: int
     at: datetime | None
@@ -77,11 +78,11 @@ def moment_parse(*, art_id: int, since: str | None, today: date | None = None) -
         if run is None:
             raise InputError("since", f"No finished scoring run {since} in this ART; give {SINCE_HELP}.")
         return Moment(
-            run.pk, run.finished_at, f"since scoring run #{run.pk}, {run.finished_at:%-d %b %Y %H:%M} UTC"
+            run.pk, run.started_at, f"since scoring run #{run.pk}, {run.finished_at:%-d %b %Y %H:%M} UTC"
         )
     at = _moment_time(since)
     label = f"since {at:%-d %b %Y}" if at.time() == time(0) else f"since {at:%-d %b %Y %H:%M} UTC"
-    return Moment(_last_run_by(art_id=art_id, at=at), at, label)
+    return _moment_at(art_id=art_id, at=at, label=label)
 
 
 def _moment_time(since: str) -> datetime:
@@ -99,12 +100,15 @@ def _moment_pi_start(*, art_id: int, today: date) -> Moment:
     if pi is None:
         return Moment(0, None, "since it was first ranked")
     at = datetime.combine(pi.start_date, time(0), tzinfo=UTC)
-    return Moment(_last_run_by(art_id=art_id, at=at), at, f"since the start of {pi.name}, {at:%-d %b %Y}")
+    return _moment_at(art_id=art_id, at=at, label=f"since the start of {pi.name}, {at:%-d %b %Y}")
 
 
-def _last_run_by(*, art_id: int, at: datetime) -> int:
+def _moment_at(*, art_id: int, at: datetime, label: str) -> Moment:
+    """Ranks at `at` are those of the last run finished by then; a change made after that run
+    started reading is not in them, so it counts as a change since."""
     runs = ScoringRun.objects.filter(art_id=art_id, status=ScoringRun.Status.DONE, finished_at__lte=at)
-    return runs.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last = runs.order_by("-pk").values_list("pk", "started_at").first()
+    return Moment(last[0], last[1], label) if last else Moment(0, None, label)
 
 
 def ranks_after_run(
