@@ -16,6 +16,7 @@ api_urls = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("scoring.planning.api_urls")),
     path("", include("scoring.tradeoffs.api_urls")),
+    path("", include("scoring.rescoring.api_urls")),
     path("", include("backlog.api_urls")),
 ]
 
