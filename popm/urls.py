@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("", include("scoring.planning.urls")),
     path("", include("scoring.tradeoffs.urls")),
+    path("", include("scoring.rescoring.urls")),
 ]
