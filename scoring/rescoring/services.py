@@ -100,16 +100,20 @@ def _stale_scores_sync(*, art_id: int, pi: Any, rows: list[tuple], now) -> tuple
     score_is_stale); returns how many were flagged and unflagged."""
     stale_before = score_stale_before(pi)
     stale = {row[0]: row for row in rows if score_is_stale(scored_at=row[2], stale_before=stale_before)}
-    flags = {flag.feature_id: flag for flag in StaleScore.objects.filter(art_id=art_id)}
-    gone = [fid for fid, flag in flags.items() if fid not in stale or flag.scored_at != stale[fid][2]]
+    # feature id -> (the score it was flagged for, the PI it is stale for)
+    flags = {
+        feature_id: (scored_at, pi_id)
+        for feature_id, scored_at, pi_id in StaleScore.objects.filter(art_id=art_id).values_list(
+            "feature_id", "scored_at", "pi_id"
+        )
+    }
+    gone = {fid for fid, (scored_at, _) in flags.items() if fid not in stale or scored_at != stale[fid][2]}
     if gone:
         StaleScore.objects.filter(art_id=art_id, feature_id__in=gone).delete()
     # A flag kept into a new PI now says it is stale for that PI.
-    kept = [flags[fid] for fid in stale if fid in flags and fid not in gone]
-    moved = [flag for flag in kept if flag.pi_id != pi.pk]
-    for flag in moved:
-        flag.pi = pi
-    StaleScore.objects.bulk_update(moved, ["pi"])
+    moved = [fid for fid in stale if fid in flags and fid not in gone and flags[fid][1] != pi.pk]
+    if moved:
+        StaleScore.objects.filter(art_id=art_id, feature_id__in=moved).update(pi=pi)
     new = [
         StaleScore(
             art_id=art_id, feature_id=fid, pi=pi, scored_at=row[2], scored_by_id=row[3], flagged_at=now
@@ -151,14 +155,15 @@ def _tc_proposals_sync(
     }
     dismissed = set(
         TcProposal.objects.filter(
-            art_id=art_id, status=TcProposal.Status.DISMISSED, feature_id__in=wanted
+            art_id=art_id, status=TcProposal.Status.DISMISSED, feature_id__in=list(wanted)
         ).values_list("feature_id", "to_value")
     )
-    withdraw, refresh = [], []
+    withdraw: set[int] = set()
+    refresh = []
     for feature_id, proposal in open_.items():
         check = wanted.get(feature_id)
         if check is None or (check.time_criticality, check.proposed_tc) != proposal.step:
-            withdraw.append(proposal.pk)
+            withdraw.add(proposal.pk)
             continue
         standing = _standing(check, versions[feature_id])
         if any(getattr(proposal, name) != value for name, value in standing.items()):
