@@ -17,6 +17,9 @@ from scoring.rescoring import selectors, services
 from scoring.rescoring.errors import ProposalClosed
 from scoring.rescoring.models import TcProposal
 
+# A page lists this many at most and counts the rest (the API pages through all of them).
+PROPOSALS_SHOWN = 100
+FIXED_DATES_SHOWN = 200
 # Where "Check now" returns to: the page it was pressed on.
 CHECK_RETURNS = {"stale": "rescoring:art-stale-scores", "fixed": "rescoring:art-fixed-dates"}
 
@@ -55,7 +58,16 @@ def fixed_dates_page(request: HttpRequest, art_id: int) -> HttpResponse:
     today = timezone.localdate()
     rows = selectors.fixed_dates_now(art_id=art.pk, pi=current_pi(art_id=art.pk, today=today), today=today)
     proposals = [row for row in rows if row.proposal]
-    return _page(request, "rescoring/fixed_dates.html", art, sub="fixed", rows=rows, proposals=proposals)
+    return _page(
+        request,
+        "rescoring/fixed_dates.html",
+        art,
+        sub="fixed",
+        rows=rows[:FIXED_DATES_SHOWN],
+        rows_hidden=max(len(rows) - FIXED_DATES_SHOWN, 0),
+        proposals=proposals[:PROPOSALS_SHOWN],
+        proposals_hidden=max(len(proposals) - PROPOSALS_SHOWN, 0),
+    )
 
 
 def _proposal_of(request: HttpRequest, art_id: int, proposal_id: int) -> TcProposal:

@@ -165,3 +165,15 @@ def test_a_page_costs_the_same_queries_for_few_rows_and_for_many(client, alice, 
             assert client.get(path(checked)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_long_list_of_fixed_dates_shows_the_first_rows_and_counts_the_rest(
+    client, alice, checked, monkeypatch
+):
+    from scoring.rescoring import views
+
+    monkeypatch.setattr(views, "FIXED_DATES_SHOWN", 2)
+    html = page(client, alice, fixed_path(checked)).content.decode()
+    assert 'Every fixed date <span class="muted">(3)</span>' in html
+    assert "and 1 more, further down this order; the API lists them all." in html
+    assert html.count('<tr class="state-') == 2
