@@ -9,7 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from backlog.models import Art, Feature, FeatureChange
@@ -172,7 +172,7 @@ def _tc_proposals_sync(
             proposal.refreshed_at = now
             refresh.append(proposal)
     TcProposal.objects.filter(pk__in=withdraw).update(status=TcProposal.Status.WITHDRAWN, decided_at=now)
-    TcProposal.objects.bulk_update(refresh, ["refreshed_at", *STANDING_FIELDS])
+    _proposals_refresh(refresh)
     new = [
         TcProposal(
             art_id=art_id,
@@ -189,6 +189,32 @@ def _tc_proposals_sync(
     ]
     TcProposal.objects.bulk_create(new)
     return len(new), len(withdraw)
+
+
+def _proposals_refresh(proposals: list[TcProposal]) -> None:
+    """Store the refreshed STANDING_FIELDS and refreshed_at of these proposals.
+
+    Every open proposal changes every day (a day fewer left), and bulk_update spends ~2 ms of
+    Python per row building its CASE expressions: on PostgreSQL one UPDATE ... FROM unnest().
+    """
+    if not proposals:
+        return
+    if connection.vendor != "postgresql":
+        TcProposal.objects.bulk_update(proposals, ["refreshed_at", *STANDING_FIELDS])
+        return
+    columns = ("id", "refreshed_at", *STANDING_FIELDS)
+    types = ("bigint", "timestamptz", "integer", "date", "integer", "numeric", "numeric", "boolean", "text")
+    values = [
+        [getattr(proposal, "pk" if name == "id" else name) for proposal in proposals] for name in columns
+    ]
+    arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+    assignments = ", ".join(f"{name} = v.{name}" for name in columns[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TcProposal._meta.db_table} AS p SET {assignments}"
+            f" FROM unnest({arrays}) AS v({', '.join(columns)}) WHERE p.id = v.id",
+            values,
+        )
 
 
 def _open_proposal_locked(proposal: TcProposal) -> TcProposal:
