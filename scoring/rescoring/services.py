@@ -43,6 +43,19 @@ STANDING_FIELDS = (
     "reason",
 )
 
+# PostgreSQL array types of the columns _proposals_refresh writes.
+REFRESH_COLUMN_TYPES = {
+    "id": "bigint",
+    "refreshed_at": "timestamptz",
+    "feature_version": "integer",
+    "fixed_date": "date",
+    "rank": "integer",
+    "iterations_left": "numeric",
+    "finishes_in": "numeric",
+    "late": "boolean",
+    "reason": "text",
+}
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -78,6 +91,12 @@ def art_rescoring_check(*, art_id: int, today: date) -> CheckResult:
     go one at a time and the ranks it reads are not halfway through a run.
     """
     Art.objects.select_for_update(no_key=True).filter(pk=art_id).exists()
+    # Lock the open proposals before reading the features: a POPM's accept (which locks its
+    # proposal first) then either lands before the read or waits for this check.
+    open_ = {
+        p.feature_id: p
+        for p in TcProposal.objects.select_for_update().filter(art_id=art_id, status=TcProposal.Status.OPEN)
+    }
     now = timezone.now()
     pi = current_pi(art_id=art_id, today=today)
     rows = list(
@@ -90,7 +109,9 @@ def art_rescoring_check(*, art_id: int, today: date) -> CheckResult:
     items = [BacklogItem(row[0], row[1], row[4], row[5], row[6]) for row in rows]
     checks = fixed_date_checks(art_id=art_id, pi=pi, items=items, today=today)
     versions = {row[0]: row[7] for row in rows}
-    proposed, withdrawn = _tc_proposals_sync(art_id=art_id, checks=checks, versions=versions, now=now)
+    proposed, withdrawn = _tc_proposals_sync(
+        art_id=art_id, checks=checks, open_=open_, versions=versions, now=now
+    )
     RescoringCheck.objects.update_or_create(art_id=art_id, defaults={"checked_at": now, "checked_for": today})
     return CheckResult(flagged, unflagged, proposed, withdrawn)
 
@@ -144,15 +165,17 @@ def _standing(check: FixedDateCheck, version: int) -> dict[str, Any]:
 
 
 def _tc_proposals_sync(
-    *, art_id: int, checks: list[FixedDateCheck], versions: dict[int, int], now
+    *,
+    art_id: int,
+    checks: list[FixedDateCheck],
+    open_: dict[int, TcProposal],
+    versions: dict[int, int],
+    now,
 ) -> tuple[int, int]:
-    """Open, refresh or withdraw the ART's proposals to match today's checks; returns how
-    many were proposed and withdrawn. A dismissed (feature, value) is never proposed again."""
+    """Open, refresh or withdraw the ART's proposals (open_: the open ones, by feature) to
+    match today's checks; returns how many were proposed and withdrawn. A dismissed
+    (feature, value) is never proposed again."""
     wanted = {check.feature_id: check for check in checks if check.proposed_tc is not None}
-    open_ = {
-        p.feature_id: p
-        for p in TcProposal.objects.select_for_update().filter(art_id=art_id, status=TcProposal.Status.OPEN)
-    }
     dismissed = set(
         TcProposal.objects.filter(
             art_id=art_id, status=TcProposal.Status.DISMISSED, feature_id__in=list(wanted)
@@ -203,7 +226,7 @@ def _proposals_refresh(proposals: list[TcProposal]) -> None:
         TcProposal.objects.bulk_update(proposals, ["refreshed_at", *STANDING_FIELDS])
         return
     columns = ("id", "refreshed_at", *STANDING_FIELDS)
-    types = ("bigint", "timestamptz", "integer", "date", "integer", "numeric", "numeric", "boolean", "text")
+    types = [REFRESH_COLUMN_TYPES[name] for name in columns]
     values = [
         [getattr(proposal, "pk" if name == "id" else name) for proposal in proposals] for name in columns
     ]
