@@ -1,10 +1,14 @@
 """Reads of ARTs, PIs and features that more than one page or API needs, each defined once."""
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
-from backlog.models import Art, FeatureRequest, ProgramIncrement
+from backlog.models import Art, FeatureRequest, ProgramIncrement, Team
+
+# SAFe's usual iteration, used when the ART has no PI to measure: two weeks.
+WEEKS_PER_ITERATION = Decimal(2)
 
 
 def current_pi(*, art_id: int, today: date) -> ProgramIncrement | None:
@@ -32,6 +36,22 @@ def score_stale_before(pi: ProgramIncrement | None) -> date | None:
 def score_is_stale(*, scored_at: datetime | None, stale_before: date | None) -> bool:
     """True for a score set (in UTC) before stale_before; an unscored feature is not stale."""
     return bool(stale_before and scored_at and scored_at.date() < stale_before)
+
+
+def art_points_per_iteration(*, art_id: int) -> Decimal | None:
+    """The ART's throughput: its teams' velocities summed (story points per iteration); None
+    when it has no team or none with a velocity. Trade-offs and fixed-date checks use it."""
+    total = Team.objects.filter(art_id=art_id).aggregate(total=Sum("velocity"))["total"]
+    return Decimal(total) if total else None
+
+
+def pi_weeks_per_iteration(pi: ProgramIncrement | None) -> Decimal:
+    """How long an iteration of the PI lasts: its length over its iterations, to the half
+    week and at least half a week; WEEKS_PER_ITERATION without a PI."""
+    if pi is None:
+        return WEEKS_PER_ITERATION
+    weeks = Decimal((pi.end_date - pi.start_date).days + 1) / 7 / pi.iterations
+    return max((weeks * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2, Decimal("0.5"))
 
 
 def ranked_feature_count(*, art_id: int) -> int:

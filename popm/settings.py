@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "scoring",
     "scoring.planning",
     "scoring.tradeoffs",
+    "scoring.rescoring",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-rescore": {
         "task": "scoring.rescore_all_arts",
         "schedule": crontab(hour=3, minute=0),
+    },
+    # Daily, early in the UTC day, so a PI's first day is flagged from its start.
+    "daily-rescoring-check": {
+        "task": "rescoring.check_all_arts",
+        "schedule": crontab(hour=0, minute=30),
     },
 }
 

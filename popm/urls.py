@@ -16,6 +16,7 @@ api_urls = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("scoring.planning.api_urls")),
     path("", include("scoring.tradeoffs.api_urls")),
+    path("", include("scoring.rescoring.api_urls")),
     path("", include("backlog.api_urls")),
 ]
 
@@ -26,4 +27,5 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("", include("scoring.planning.urls")),
     path("", include("scoring.tradeoffs.urls")),
+    path("", include("scoring.rescoring.urls")),
 ]

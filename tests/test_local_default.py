@@ -24,8 +24,12 @@ pages = [
     f"/arts/{art.pk}/value-effort/", f"/features/{feature.pk}/", "/my-requests/",
     f"/arts/{art.pk}/capacity/", f"/arts/{art.pk}/pis/{pi.pk}/capacity/?mode=fill",
     f"/arts/{art.pk}/tradeoffs/", f"/api/arts/{art.pk}/backlog/", f"/api/pis/{pi.pk}/capacity-plan/",
-    "/api/docs/", "/api/schema/",
+    "/api/docs/", "/api/schema/", f"/arts/{art.pk}/stale-scores/", f"/arts/{art.pk}/fixed-dates/",
+    f"/api/arts/{art.pk}/stale-scores/", f"/api/arts/{art.pk}/tc-proposals/", f"/api/arts/{art.pk}/fixed-dates/",
 ]
+checker = Client()
+checker.force_login(User.objects.get(username="paula"))
+assert checker.post(f"/arts/{art.pk}/rescoring-check/").status_code == 302, "the rescoring check ran"
 for username in ("paula", "sam", "admin"):
     client = Client()
     client.force_login(User.objects.get(username=username))

@@ -10,11 +10,16 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from backlog.models import Art, Feature, Team
-from backlog.selectors import current_pi
+from backlog.models import Art, Feature
+from backlog.selectors import (
+    WEEKS_PER_ITERATION,
+    art_points_per_iteration,
+    current_pi,
+    pi_weeks_per_iteration,
+)
 from scoring.tradeoffs import delay_cost
 from scoring.tradeoffs.delay_cost import MONEY, RELATIVE, Job, plain_decimal_text
 from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
@@ -30,8 +35,6 @@ from scoring.tradeoffs.questions import (
 )
 from scoring.wsjf import cost_of_delay
 
-# SAFe's usual iteration, used when the ART has no PI to measure: two weeks.
-WEEKS_PER_ITERATION = Decimal(2)
 ONE_PLACE = Decimal("0.1")
 
 
@@ -40,12 +43,6 @@ def _job(row: dict, unit: str) -> Job:
         return Job(row["id"], row["cost_of_delay_per_week"], row["duration_weeks"], row["created_at"])
     cod = cost_of_delay(row["user_business_value"], row["time_criticality"], row["risk_reduction"])
     return Job(row["id"], Decimal(cod), Decimal(row["job_size"]), row["created_at"])
-
-
-def art_points_per_iteration(*, art_id: int) -> Decimal | None:
-    """The ART's throughput: its teams' velocities summed (story points per iteration)."""
-    total = Team.objects.filter(art_id=art_id).aggregate(total=Sum("velocity"))["total"]
-    return Decimal(total) if total else None
 
 
 @dataclass(frozen=True)
@@ -103,12 +100,8 @@ def _calendar(art: Art, rows: list[dict], unit: str) -> Calendar | None:
 
 
 def art_weeks_per_iteration(*, art_id: int) -> Decimal:
-    """Iteration length of the ART's current PI, to the half week; 2 without PIs."""
-    pi = current_pi(art_id=art_id, today=timezone.localdate())
-    if pi is None:
-        return WEEKS_PER_ITERATION
-    weeks = Decimal((pi.end_date - pi.start_date).days + 1) / 7 / pi.iterations
-    return max((weeks * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2, Decimal("0.5"))
+    """Iteration length of the ART's current PI (backlog.selectors.pi_weeks_per_iteration)."""
+    return pi_weeks_per_iteration(current_pi(art_id=art_id, today=timezone.localdate()))
 
 
 def tradeoff_json(
