@@ -116,6 +116,32 @@ def _user_or_none(acting_user: Any) -> Any:
     return acting_user if getattr(acting_user, "pk", None) else None
 
 
+def features_created_record(
+    *, features: list[Feature], acting_user: Any, door: str, source: str = ""
+) -> None:
+    """History rows for features a bulk path created (the demo data), in one query: each is
+    recorded as created with the values it started with, as feature_create records one."""
+    FeatureChange.objects.bulk_create(
+        [
+            FeatureChange(
+                art_id=feature.art_id,
+                feature=feature,
+                feature_title=feature.title,
+                action=FeatureChange.Action.CREATED,
+                door=door,
+                source=source,
+                changed_by=_user_or_none(acting_user),
+                changes={name: [None, value] for name, value in _created_values(feature).items()},
+            )
+            for feature in features
+        ]
+    )
+
+
+def _created_values(feature: Feature) -> dict[str, Any]:
+    return {name: value for name, value in _recorded_values(feature).items() if value not in (None, "")}
+
+
 @transaction.atomic
 def feature_create(*, art: Art, acting_user: Any, door: str, source: str = "", **fields: Any) -> Feature:
     """A new feature in the ART, recorded in its history as created through `door`."""
@@ -127,12 +153,11 @@ def feature_create(*, art: Art, acting_user: Any, door: str, source: str = "", *
     feature_scores_fill(feature)
     feature.full_clean()
     feature.save()
-    after = {name: value for name, value in _recorded_values(feature).items() if value not in (None, "")}
     _history_write(
         feature=feature,
         action=FeatureChange.Action.CREATED,
         before={},
-        after=after,
+        after=_created_values(feature),
         acting_user=acting_user,
         door=door,
         source=source,

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from backlog import services
 from backlog.access import POPM_GROUP, STAKEHOLDER_GROUP
-from backlog.models import Art, Feature, Stakeholder
+from backlog.models import Art, Feature, FeatureChange, Stakeholder
 from backlog.services import feature_scores_fill
 from backlog.signals import ranking_inputs_changed
 
@@ -383,6 +383,12 @@ class Command(BaseCommand):
         self.add_money_view([f for f in features if f.is_scored and f.status != "done"][:16], rng)
         Feature.objects.bulk_create(features)
         by_title = {feature.title: feature for feature in Feature.objects.filter(art=art)}
+        services.features_created_record(
+            features=list(by_title.values()),
+            acting_user=None,
+            door=FeatureChange.Door.SCRIPT,
+            source="demo data",
+        )
         for name, title, requests in STAKEHOLDERS:
             stakeholder = services.stakeholder_create(art=art, acting_user=None, name=name, title=title)
             for feature_title, note in requests:
