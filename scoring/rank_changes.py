@@ -129,12 +129,32 @@ def ranks_after_run(
     return ranks
 
 
+def _ranks_then_and_now(*, art_id: int, run_id: int) -> tuple[dict[int, int | None], dict[int, int | None]]:
+    """Every feature's rank after the run and now. On PostgreSQL in one query: the explanation
+    reads all of an ART's features, and two round trips of 10,000 rows cost twice."""
+    if connection.vendor != "postgresql" or run_id == 0:
+        then = ranks_after_run(art_id=art_id, run_id=run_id)
+        return then, dict(Feature.objects.filter(art_id=art_id).values_list("id", "rank"))
+    sql = f"""
+        SELECT f.id, f.rank, p.rank, p.feature_id IS NOT NULL
+          FROM {Feature._meta.db_table} AS f
+          LEFT JOIN (SELECT DISTINCT ON (s.feature_id) s.feature_id, s.rank
+                       FROM {FeatureScore._meta.db_table} AS s
+                       JOIN {ScoringRun._meta.db_table} AS r ON r.id = s.run_id
+                      WHERE r.art_id = %s AND s.run_id <= %s
+                      ORDER BY s.feature_id, s.run_id DESC) AS p ON p.feature_id = f.id
+         WHERE f.art_id = %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [art_id, run_id, art_id])
+        rows = cursor.fetchall()
+    return {fid: then for fid, _, then, scored in rows if scored}, {fid: rank for fid, rank, _, _ in rows}
+
+
 def rank_change_explain(*, feature: Feature, moment: Moment) -> RankChange:
     """The feature's move since the moment, in numbers and words. A fixed number of queries:
     ranks then and now, the details of this feature and of those that crossed it, which
     features changed since, and the changes of this feature and its crossers."""
-    then = ranks_after_run(art_id=feature.art_id, run_id=moment.run_id)
-    now = dict(Feature.objects.filter(art_id=feature.art_id).values_list("id", "rank"))
+    then, now = _ranks_then_and_now(art_id=feature.art_id, run_id=moment.run_id)
     change = RankChange(feature.pk, feature.title, moment, then.get(feature.pk), now[feature.pk])
     ranked_both = None not in (change.from_rank, change.to_rank)
     crossers = _crossers(change, then, now) if ranked_both else {}

@@ -26,6 +26,9 @@ pages = [
     f"/arts/{art.pk}/tradeoffs/", f"/api/arts/{art.pk}/backlog/", f"/api/pis/{pi.pk}/capacity-plan/",
     "/api/docs/", "/api/schema/", f"/arts/{art.pk}/stale-scores/", f"/arts/{art.pk}/fixed-dates/",
     f"/api/arts/{art.pk}/stale-scores/", f"/api/arts/{art.pk}/tc-proposals/", f"/api/arts/{art.pk}/fixed-dates/",
+    f"/features/{feature.pk}/rank-change/", f"/features/{feature.pk}/rank-change/?since=1",
+    f"/api/features/{feature.pk}/rank-change/?since=2000-01-01", f"/api/features/{feature.pk}/history/",
+    f"/api/arts/{art.pk}/backlog/?since=1", f"/arts/{art.pk}/backlog/?since=visit",
 ]
 checker = Client()
 checker.force_login(User.objects.get(username="paula"))
@@ -43,6 +46,8 @@ response = client.post(
     {"version": feature.version, "user_business_value": 20, "time_criticality": 20, "risk_reduction": 20, "job_size": 1},
 )
 assert response.status_code == 200 and Feature.objects.get(pk=feature.pk).rank == 1, "in-process run re-ranked"
+moved = client.get(f"/api/features/{feature.pk}/rank-change/", {"since": "1"}).json()
+assert (moved["from_rank"], moved["to_rank"]) == (3, 1), moved
 print("local default OK")
 """
 
