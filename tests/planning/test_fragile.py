@@ -1,15 +1,18 @@
 """Fragile ranks: the one scale step that moves a planned feature across its kind's cut line.
 
 The pure rule (scoring.planning.fragile) by hand and against a brute force built on the real
-plan walk.
+plan walk; then its selectors, in a fixed number of queries.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backlog.models import Feature
 from scoring.planning.capacity import STRICT, Candidate, kind_plan_build
 from scoring.planning.fragile import (
     IN,
@@ -25,7 +28,15 @@ from scoring.planning.fragile import (
     kind_fragile,
     plan_fragile,
 )
+from scoring.planning.selectors import (
+    art_fragile_features,
+    pi_plan,
+    plan_cut_lines,
+    plan_fragile_features,
+    plan_lines,
+)
 from scoring.wsjf import SCALE, RankInput, cost_of_delay, rank_key
+from tests.factories import ProgramIncrementFactory, TeamFactory, art_rank_now, scored
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -292,3 +303,86 @@ def test_the_named_change_is_the_first_that_crosses_in_the_smallest_order(kind):
             change = fragile[feature.id]
             first = crossing_steps(candidates, feature, budget)[0]
             assert first == (change.neighbour, change.changed_id, change.field, change.before, change.after)
+
+
+# --- the selectors -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def running_pi(rail):
+    """Rail with one team of 10 points x 4 development iterations (business budget 28) and a PI
+    running today, so it is the current one."""
+    TeamFactory(art=rail, velocity=10)
+    today = timezone.localdate()
+    return ProgramIncrementFactory(
+        art=rail, name="PI 7", start_date=today - timedelta(days=10), end_date=today + timedelta(days=60)
+    )
+
+
+@pytest.mark.django_db
+def test_the_current_pi_plan_names_its_fragile_features(rail, running_pi):
+    scored(rail, "Top", 20, 1, 1, 1, estimate_points=10)
+    edge = scored(rail, "Edge", 20, 20, 20, 20, estimate_points=15)  # 25 of 28
+    after = scored(rail, "Next", 2, 8, 1, 5, estimate_points=5)  # 30 > 28: below
+    past = ProgramIncrementFactory(art=rail, start_date=date(2025, 1, 6), end_date=date(2025, 3, 14))
+    scored(rail, "Elsewhere", 20, 20, 20, 1, estimate_points=5, pi=past)  # rank 1, not a candidate
+    art_rank_now(rail)
+    fragile = art_fragile_features(art_id=rail.pk, today=timezone.localdate())
+    assert set(fragile) == {edge.pk, after.pk}
+    assert (fragile[edge.pk].changed_id, fragile[edge.pk].changed_rank) == (after.pk, 4)
+
+
+@pytest.mark.django_db
+def test_an_art_without_a_pi_has_no_fragile_features(rail):
+    scored(rail, "Alone", 5, 3, 1, 5, estimate_points=5)
+    art_rank_now(rail)
+    assert art_fragile_features(art_id=rail.pk, today=date(2026, 12, 2)) == {}
+
+
+@pytest.mark.django_db
+def test_the_plans_cut_lines_are_those_of_plan_cut_lines(rail, running_pi):
+    for i in range(6):
+        scored(rail, f"F{i}", SCALE[i], 1, 1, 3, estimate_points=6, kind=("business", "enabler")[i % 2])
+    art_rank_now(rail)
+    assert plan_lines(pi=running_pi).last_committed == plan_cut_lines(pi=running_pi)
+
+
+def features_add(rail, count: int) -> None:
+    Feature.objects.bulk_create(
+        Feature(
+            art=rail,
+            title=f"Bulk {Feature.objects.count()}-{i}",
+            kind=("business", "enabler", "exploration")[i % 3],
+            user_business_value=SCALE[i % 7],
+            time_criticality=SCALE[(i * 3) % 7],
+            risk_reduction=1,
+            job_size=SCALE[(i * 5) % 7],
+            estimate_points=None if i % 11 == 0 else Decimal(3 + i % 5),
+        )
+        for i in range(count)
+    )
+    art_rank_now(rail)
+
+
+@pytest.mark.django_db
+def test_fragile_features_of_the_current_pi_cost_five_queries_whatever_the_backlog_size(
+    rail, running_pi, django_assert_num_queries
+):
+    features_add(rail, 5)
+    # The current PI (one query: it runs today), team capacities and their overrides, shares,
+    # the candidates with their inputs.
+    with django_assert_num_queries(5):
+        art_fragile_features(art_id=rail.pk, today=timezone.localdate())
+    features_add(rail, 200)
+    with django_assert_num_queries(5):
+        fragile = art_fragile_features(art_id=rail.pk, today=timezone.localdate())
+    assert fragile
+
+
+@pytest.mark.django_db
+def test_fragile_features_of_a_plan_already_read_cost_one_query(rail, running_pi, django_assert_num_queries):
+    features_add(rail, 60)
+    state = pi_plan(pi=running_pi, mode="fill")
+    with django_assert_num_queries(1):
+        fragile = plan_fragile_features(state=state)
+    assert fragile == plan_lines(pi=running_pi).fragile
