@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
-from itertools import accumulate
 from typing import NamedTuple
 
 from scoring.wsjf import SCALE, RankInput, cost_of_delay, rank_key
@@ -30,7 +29,10 @@ class FragileCandidate(NamedTuple):
     """A ranked candidate of the PI's plan with what its exact rank key needs.
 
     rank is the stored rank, carried through for the text people read; the rule itself
-    orders the candidates by the rank key of their inputs as they are now.
+    orders the candidates by the rank key of their inputs as they are now. created_order is
+    the candidate's place in creation order (creation time, then id) among the candidates it
+    is compared with: it orders them exactly as rank_key's creation time does, and reading
+    10,000 integers instead of 10,000 datetimes saves about 10 ms (docs/benchmarks.md).
     """
 
     id: int
@@ -41,7 +43,7 @@ class FragileCandidate(NamedTuple):
     time_criticality: int
     risk_reduction: int
     job_size: int
-    created_at: datetime
+    created_order: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +62,16 @@ class FragileChange:
 
 
 def candidate_key(candidate: FragileCandidate) -> tuple:
-    """scoring.wsjf.rank_key of the candidate's inputs: the order of the ranked backlog."""
+    """scoring.wsjf.rank_key of the candidate's inputs, its creation order in place of its
+    creation time: the order of the ranked backlog."""
     cod = cost_of_delay(candidate.user_business_value, candidate.time_criticality, candidate.risk_reduction)
-    return _head(cod, candidate.job_size) + (candidate.created_at, candidate.id)
+    return _head(cod, candidate.job_size) + (candidate.created_order, candidate.id)
 
 
 @cache
 def _head(cod: int, job_size: int) -> tuple:
     """The part of scoring.wsjf.rank_key the inputs decide (WSJF, CoD, job size); the rest of
-    the key is (created_at, id). At most 58 x 7 of them: worked out once each."""
+    the key is (creation time, id). At most 58 x 7 of them: worked out once each."""
     return rank_key(RankInput(0, cod, job_size, _EPOCH))[:-2]
 
 
@@ -127,22 +130,23 @@ def kind_fragile(*, budget: Decimal, candidates: Iterable[FragileCandidate]) -> 
     of them can ever move F: the previous one for a feature below the line, the next one for a
     committed feature), then the inputs in the order of INPUTS.
 
+    A feature whose key lands behind the feature that ends the walk (the cut feature) is below
+    the line: that feature's estimate and all before it are then ahead of it, and alone they
+    overflow the budget. So sums and keys are kept only down to just past the cut.
+
     Features without an estimate are never committed and never fragile. O(N log N): one sort,
     then per feature a constant number of key comparisons and at most four bisections.
     """
-    keyed = sorted((candidate_key(candidate), candidate) for candidate in candidates)
-    keys = [key for key, _ in keyed]
-    ordered = [candidate for _, candidate in keyed]
-    # ahead[i]: the estimates of the estimated candidates ranked before ordered[i].
-    ahead = list(accumulate((candidate.estimate or ZERO for candidate in ordered), initial=ZERO))
-    cut = next(
-        (
-            index
-            for index, candidate in enumerate(ordered)
-            if candidate.estimate is not None and ahead[index] + candidate.estimate > budget
-        ),
-        len(ordered),
-    )
+    ordered = sorted(candidates, key=candidate_key)
+    # ahead[i]: the estimates of the estimated candidates ranked before ordered[i], for i up
+    # to one past the cut.
+    ahead, cut = [ZERO], len(ordered)
+    for index, candidate in enumerate(ordered):
+        ahead.append(ahead[index] + (candidate.estimate or ZERO))
+        if candidate.estimate is not None and ahead[-1] > budget:
+            cut = index
+            break
+    keys = [candidate_key(candidate) for candidate in ordered[: cut + 2]]
     walk = _Walk(budget, ordered, keys, ahead, cut)
     changes = {}
     for index in walk.near_the_line():
@@ -158,8 +162,8 @@ class _Walk:
 
     budget: Decimal
     ordered: list[FragileCandidate]
-    keys: list[tuple]
-    ahead: list[Decimal]
+    keys: list[tuple]  # down to the feature after the cut feature
+    ahead: list[Decimal]  # as far down
     cut: int  # index of the feature that ends the strict walk (len(ordered): none does)
 
     def near_the_line(self) -> Iterator[int]:
@@ -183,16 +187,22 @@ class _Walk:
 
     def own_change(self, index: int) -> FragileChange | None:
         feature, committed = self.ordered[index], index < self.cut
-        tail = (feature.created_at, feature.id)
+        tail = (feature.created_order, feature.id)
         for field, before, after, head in _steps(_inputs(feature), not committed):
             position = bisect_left(self.keys, head + tail)
-            # keys still holds the feature's old key: it is before the new one iff it moved later.
-            ahead = self.ahead[position] - (feature.estimate if position > index else ZERO)
-            if (ahead + feature.estimate <= self.budget) != committed:
+            if position > self.cut:
+                enters = False  # behind the cut feature
+            else:
+                # keys still holds the old key: it is before the new one iff the feature moved later.
+                ahead = self.ahead[position] - (feature.estimate if position > index else ZERO)
+                enters = ahead + feature.estimate <= self.budget
+            if enters != committed:
                 return _change(feature, feature, OWN, field, before, after, committed)
         return None
 
     def neighbour_change(self, index: int) -> FragileChange | None:
+        if index > self.cut + 1:
+            return None  # the cut feature stays ahead of it whatever its previous one does
         feature, committed = self.ordered[index], index < self.cut
         other = index + 1 if committed else index - 1
         if not 0 <= other < len(self.ordered) or self.ordered[other].estimate is None:
@@ -203,7 +213,7 @@ class _Walk:
         ahead = self.ahead[index] + (neighbour.estimate if committed else -neighbour.estimate)
         if (ahead + feature.estimate <= self.budget) == committed:
             return None
-        key, tail = self.keys[index], (neighbour.created_at, neighbour.id)
+        key, tail = self.keys[index], (neighbour.created_order, neighbour.id)
         for field, before, after, head in _steps(_inputs(neighbour), committed):
             if (head + tail < key) == committed:
                 which = NEXT if committed else PREVIOUS

@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from backlog.models import Feature, ProgramIncrement, Team
 from backlog.selectors import current_pi
@@ -28,7 +29,7 @@ from scoring.selectors import art_scores_current
 
 PLAN_FEATURE_FIELDS = ("id", "kind", "estimate_points", "rank", "pi_id")
 # What scoring.planning.fragile.FragileCandidate holds, in its order.
-FRAGILE_FIELDS = ("id", "kind", "estimate_points", "rank", *Feature.SCORE_INPUTS, "created_at")
+FRAGILE_FIELDS = ("id", "kind", "estimate_points", "rank", *Feature.SCORE_INPUTS, "created_order")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,7 @@ def _rows(rows: QuerySet) -> list[tuple]:
         return list(rows)
     # The ORM builds the query; one fetchall() reads the rows. For 10,000 candidates that
     # halves the time of iterating the queryset in chunks of 100 (the columns need no
-    # conversion: psycopg2 already gives ints, str, Decimal and aware datetimes).
+    # conversion: psycopg2 already gives ints, str and Decimal).
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -192,15 +193,19 @@ def plan_cut_lines(*, pi: ProgramIncrement, mode: str = STRICT) -> dict[str, int
 
 def _ranked_candidate_rows(pi: ProgramIncrement) -> list[tuple]:
     """The PI plan's ranked candidates in rank order, as FRAGILE_FIELDS rows."""
-    return _rows(
-        _candidates(pi).filter(rank__isnull=False).order_by("rank", "id").values_list(*FRAGILE_FIELDS)
-    )
+    created_order = Window(RowNumber(), order_by=[F("created_at").asc(), F("id").asc()])
+    ranked = _candidates(pi).filter(rank__isnull=False).annotate(created_order=created_order)
+    return _rows(ranked.order_by("rank", "id").values_list(*FRAGILE_FIELDS))
 
 
 def _fragile_candidates(rows: list[tuple]) -> list[FragileCandidate]:
+    return list(map(FragileCandidate._make, filter(_has_inputs, rows)))
+
+
+def _has_inputs(row: tuple) -> bool:
     # A feature whose inputs were emptied since the last scoring run keeps its rank until the
     # next one, but has no rank key to step from.
-    return [FragileCandidate._make(row) for row in rows if None not in row[4:8]]
+    return None not in row[4:8]
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from scoring.planning.fragile import (
 )
 from scoring.planning.selectors import (
     art_fragile_features,
+    fragile_candidates,
     pi_plan,
     plan_cut_lines,
     plan_fragile_features,
@@ -42,7 +43,8 @@ T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 def candidate(fid: int, ubv: int, tc: int, rr: int, size: int, estimate, *, kind="business", age=0):
-    """A candidate with its four inputs in column order; estimate in points or None."""
+    """A candidate with its four inputs in column order; estimate in points or None; age: its
+    creation order (lower is older)."""
     return FragileCandidate(
         id=fid,
         kind=kind,
@@ -52,7 +54,7 @@ def candidate(fid: int, ubv: int, tc: int, rr: int, size: int, estimate, *, kind
         time_criticality=tc,
         risk_reduction=rr,
         job_size=size,
-        created_at=T0 + timedelta(days=age),
+        created_order=age,
     )
 
 
@@ -144,6 +146,35 @@ def test_a_step_that_ties_the_cut_feature_lifts_an_older_feature_ahead_of_it():
     )
 
 
+def test_a_feature_just_below_the_line_is_let_in_when_the_one_before_it_drops_behind():
+    # Budget 10: Before (WSJF 45/1, 12 points) is too big and ends the walk; Let in (42/1) has
+    # no step of its own that passes it (its best, RR|OE 2 -> 3, makes 43), but Before's
+    # User-Business Value 20 -> 13 (38) drops it behind: 0 + 5 <= 10.
+    before = candidate(1, 20, 20, 5, 1, "12")
+    let_in = candidate(2, 20, 20, 2, 1, "5")
+    change = kind_fragile(budget=Decimal(10), candidates=[before, let_in])[let_in.id]
+    assert (change.neighbour, change.changed_id, change.field, change.before, change.after) == (
+        PREVIOUS,
+        before.id,
+        "user_business_value",
+        20,
+        13,
+    )
+    assert change.direction == IN
+
+
+def test_a_feature_far_below_is_lifted_by_a_step_that_only_ties_the_cut_feature():
+    # Budget 10: Top (5) fits, Cut (43/1, 10 points) ends the walk, Middle and Far (42/1) follow.
+    # Far's only step up, RR|OE 2 -> 3, ties Cut's WSJF, CoD and size; Far is older, so it goes
+    # ahead of Cut: 5 + 5 <= 10.
+    top = candidate(1, 20, 20, 20, 1, "5")
+    cut = candidate(2, 20, 20, 3, 1, "10", age=5)
+    middle = candidate(3, 20, 20, 2, 1, "1", age=1)
+    far = candidate(4, 20, 20, 2, 1, "5", age=2)
+    change = kind_fragile(budget=Decimal(10), candidates=[top, cut, middle, far])[far.id]
+    assert (change.neighbour, change.field, change.before, change.after) == (OWN, "risk_reduction", 2, 3)
+
+
 def test_ratios_that_round_alike_are_told_apart_exactly():
     # 15/13 and 23/20 both show as 1.15; 15/13 ranks first. Budget 5 holds one of the two.
     first = candidate(1, 13, 1, 1, 13, "5")  # 15/13
@@ -169,7 +200,7 @@ def test_the_key_is_scoring_wsjf_rank_key_for_every_combination_of_the_scale():
                 for size in SCALE:
                     item = candidate(7, ubv, tc, rr, size, "1", age=3)
                     cod = cost_of_delay(ubv, tc, rr)
-                    assert candidate_key(item) == rank_key(RankInput(7, cod, size, item.created_at))
+                    assert candidate_key(item) == rank_key(RankInput(7, cod, size, item.created_order))
 
 
 def test_the_change_reads_as_a_sentence_naming_the_neighbour_by_rank():
@@ -190,11 +221,13 @@ def test_the_change_reads_as_a_sentence_naming_the_neighbour_by_rank():
 
 
 def committed_ids(candidates: list[FragileCandidate], budget: Decimal) -> set[int]:
-    """Re-rank by scoring.wsjf and walk with scoring.planning.capacity: the plan as popm builds it."""
+    """Re-rank by scoring.wsjf and walk with scoring.planning.capacity: the plan as popm builds
+    it, with real creation times (created_order days after T0)."""
 
     def key(item: FragileCandidate) -> tuple:
         cod = cost_of_delay(item.user_business_value, item.time_criticality, item.risk_reduction)
-        return rank_key(RankInput(item.id, cod, item.job_size, item.created_at))
+        created_at = T0 + timedelta(days=item.created_order)
+        return rank_key(RankInput(item.id, cod, item.job_size, created_at))
 
     ranked = [Candidate(item.id, item.kind, item.estimate) for item in sorted(candidates, key=key)]
     plan = kind_plan_build(kind="business", share=100, budget=budget, ranked=ranked, mode=STRICT)
@@ -254,7 +287,7 @@ def kinds(draw):
             time_criticality=draw(scale),
             risk_reduction=draw(scale),
             job_size=draw(scale),
-            created_at=T0 + timedelta(days=draw(st.integers(min_value=0, max_value=2))),
+            created_order=draw(st.integers(min_value=0, max_value=2)),
         )
         for fid in draw(st.lists(st.integers(1, 99), min_size=count, max_size=count, unique=True))
     ]
@@ -345,6 +378,20 @@ def test_the_plans_cut_lines_are_those_of_plan_cut_lines(rail, running_pi):
         scored(rail, f"F{i}", SCALE[i], 1, 1, 3, estimate_points=6, kind=("business", "enabler")[i % 2])
     art_rank_now(rail)
     assert plan_lines(pi=running_pi).last_committed == plan_cut_lines(pi=running_pi)
+
+
+@pytest.mark.django_db
+def test_candidates_read_with_their_creation_order_sort_into_the_stored_rank_order(rail, running_pi):
+    # Same WSJF, CoD and size throughout: creation time decides, then id. The newest feature
+    # has the lowest id, and two share a creation time.
+    features = [scored(rail, f"Tie {i}", 5, 3, 1, 5, estimate_points=5) for i in range(4)]
+    times = [datetime(2026, 3, 1, tzinfo=UTC), *[datetime(2026, 2, 1, tzinfo=UTC)] * 2, T0]
+    for feature, created_at in zip(features, times):
+        Feature.objects.filter(pk=feature.pk).update(created_at=created_at)
+    art_rank_now(rail)
+    in_rank_order = list(Feature.objects.filter(art=rail).order_by("rank").values_list("pk", flat=True))
+    assert [c.id for c in sorted(fragile_candidates(pi=running_pi), key=candidate_key)] == in_rank_order
+    assert in_rank_order == [features[3].pk, features[1].pk, features[2].pk, features[0].pk]
 
 
 def features_add(rail, count: int) -> None:
