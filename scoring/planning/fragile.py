@@ -95,11 +95,12 @@ def _steps(inputs: tuple[int, int, int, int], earlier: bool) -> tuple[tuple[str,
 
 
 @cache
-def _earliest_head(inputs: tuple[int, int, int, int]) -> tuple:
-    """The key head of the step that moves a feature earliest (its own head at the scale's top)."""
-    return min(
-        (head for _, _, _, head in _steps(inputs, True)), default=_head(cost_of_delay(*inputs[:3]), inputs[3])
-    )
+def _farthest_head(inputs: tuple[int, int, int, int], earlier: bool) -> tuple | None:
+    """The key head of the step that moves a feature farthest earlier (or later); None when
+    no step moves it that way. The farther a feature moves, the more (or less) is ahead of it:
+    if this step does not take it across the line, none does."""
+    heads = [head for _, _, _, head in _steps(inputs, earlier)]
+    return (min(heads) if earlier else max(heads)) if heads else None
 
 
 def _inputs(candidate: FragileCandidate) -> tuple[int, int, int, int]:
@@ -135,7 +136,7 @@ def kind_fragile(*, budget: Decimal, candidates: Iterable[FragileCandidate]) -> 
     overflow the budget. So sums and keys are kept only down to just past the cut.
 
     Features without an estimate are never committed and never fragile. O(N log N): one sort,
-    then per feature a constant number of key comparisons and at most four bisections.
+    then per feature a constant number of key comparisons and bisections.
     """
     ordered = sorted(candidates, key=candidate_key)
     # ahead[i]: the estimates of the estimated candidates ranked before ordered[i], for i up
@@ -146,6 +147,8 @@ def kind_fragile(*, budget: Decimal, candidates: Iterable[FragileCandidate]) -> 
         if candidate.estimate is not None and ahead[-1] > budget:
             cut = index
             break
+    if cut == len(ordered):
+        return {}  # all of the kind fits, in any order
     keys = [candidate_key(candidate) for candidate in ordered[: cut + 2]]
     walk = _Walk(budget, ordered, keys, ahead, cut)
     changes = {}
@@ -164,7 +167,7 @@ class _Walk:
     ordered: list[FragileCandidate]
     keys: list[tuple]  # down to the feature after the cut feature
     ahead: list[Decimal]  # as far down
-    cut: int  # index of the feature that ends the strict walk (len(ordered): none does)
+    cut: int  # index of the feature that ends the strict walk
 
     def near_the_line(self) -> Iterator[int]:
         """Indexes of the estimated features that may be fragile.
@@ -178,27 +181,34 @@ class _Walk:
         ordered = self.ordered
         near = min(self.cut + 2, len(ordered))
         yield from (index for index in range(near) if ordered[index].estimate is not None)
-        if near < len(ordered):
-            cut_head = self.keys[self.cut][:-2]
-            for index in range(near, len(ordered)):
-                feature = ordered[index]
-                if feature.estimate is not None and _earliest_head(_inputs(feature)) <= cut_head:
+        cut_head = self.keys[self.cut][:-2]
+        for index in range(near, len(ordered)):
+            feature = ordered[index]
+            if feature.estimate is not None:
+                head = _farthest_head(_inputs(feature), True)
+                if head is not None and head <= cut_head:
                     yield index
 
     def own_change(self, index: int) -> FragileChange | None:
         feature, committed = self.ordered[index], index < self.cut
-        tail = (feature.created_order, feature.id)
-        for field, before, after, head in _steps(_inputs(feature), not committed):
-            position = bisect_left(self.keys, head + tail)
-            if position > self.cut:
-                enters = False  # behind the cut feature
-            else:
-                # keys still holds the old key: it is before the new one iff the feature moved later.
-                ahead = self.ahead[position] - (feature.estimate if position > index else ZERO)
-                enters = ahead + feature.estimate <= self.budget
-            if enters != committed:
+        inputs, tail = _inputs(feature), (feature.created_order, feature.id)
+        farthest = _farthest_head(inputs, not committed)
+        if farthest is None or self.committed_at(index, farthest + tail) == committed:
+            return None
+        for field, before, after, head in _steps(inputs, not committed):
+            if self.committed_at(index, head + tail) != committed:
                 return _change(feature, feature, OWN, field, before, after, committed)
-        return None
+        raise AssertionError("the farthest step crosses, so one of the steps does")
+
+    def committed_at(self, index: int, key: tuple) -> bool:
+        """Whether ordered[index] would be committed with this key instead of its own."""
+        position = bisect_left(self.keys, key)
+        if position > self.cut:
+            return False  # behind the cut feature
+        feature = self.ordered[index]
+        # keys still holds the old key: it is before the new one iff the feature moved later.
+        ahead = self.ahead[position] - (feature.estimate if position > index else ZERO)
+        return ahead + feature.estimate <= self.budget
 
     def neighbour_change(self, index: int) -> FragileChange | None:
         if index > self.cut + 1:
