@@ -16,7 +16,6 @@ from scoring.planning.capacity import (
     DEFAULT_SHARES,
     KINDS,
     STRICT,
-    Candidate,
     Plan,
     PlanWarning,
     plan_build,
@@ -225,14 +224,14 @@ def plan_lines(*, pi: ProgramIncrement) -> PlanLines:
     candidates with their inputs).
     """
     teams, shares = pi_team_capacities(pi=pi), pi_shares(pi=pi)
-    rows = _ranked_candidate_rows(pi)
-    plan = plan_build(
-        capacity=pi_capacity_total(teams), shares=shares, ranked=[Candidate(*row[:3]) for row in rows]
-    )
+    # Every ranked candidate, some maybe without inputs: the walk reads only id, kind, estimate.
+    ranked = list(map(FragileCandidate._make, _ranked_candidate_rows(pi)))
+    plan = plan_build(capacity=pi_capacity_total(teams), shares=shares, ranked=ranked)
     return PlanLines(
         last_committed={kind.kind: (kind.committed[-1] if kind.committed else None) for kind in plan.kinds},
         fragile=plan_fragile(
-            budgets={kind.kind: kind.budget for kind in plan.kinds}, candidates=_fragile_candidates(rows)
+            budgets={kind.kind: kind.budget for kind in plan.kinds},
+            candidates=list(filter(_has_inputs, ranked)),
         ),
     )
 
