@@ -1,6 +1,7 @@
 """GET /api/arts/{id}/backlog/: the ranked backlog, built for speed (rows written by PostgreSQL)."""
 
 import json
+from collections.abc import Set
 
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 from backlog.access import arts_visible_to, feature_visible_or_404
 from backlog.models import Art, Feature
 from popm.api import timestamp_text
+from scoring.backlog_marks import fragile_feature_ids
 from scoring.models import FeatureScore
 from scoring.rank_changes import SINCE_HELP, moment_parse, rank_change_explain, ranks_after_run
 from scoring.selectors import BACKLOG_FIELDS, art_scores_unsettled_sql, backlog_features
@@ -47,7 +49,7 @@ class BacklogFilters(serializers.Serializer):
     )
 
 
-def backlog_row_json(row: dict) -> dict:
+def backlog_row_json(row: dict, *, fragile_ids: Set[int]) -> dict:
     return {
         "id": row["id"],
         "rank": row["rank"],
@@ -69,6 +71,7 @@ def backlog_row_json(row: dict) -> dict:
         "created_at": timestamp_text(row["created_at"]),
         "updated_at": timestamp_text(row["updated_at"]),
         "version": row["version"],
+        "fragile": row["id"] in fragile_ids,
     }
 
 
@@ -87,9 +90,9 @@ def _utc_iso_sql(column: str) -> str:
 
 
 # The rows of backlog_row_json, keys in the same order, written as JSON text by PostgreSQL
-# for the ids of one page, in the order of those ids. A page of 1000 rows then costs Python
-# a string join instead of 1000 dicts to build and encode; only the page's rows are written
-# (a plain OFFSET would write every row it skips).
+# for the ids of one page, in the order of those ids (the last parameter: the fragile ids).
+# A page of 1000 rows then costs Python a string join instead of 1000 dicts to build and
+# encode; only the page's rows are written (a plain OFFSET would write every row it skips).
 BACKLOG_ROWS_JSON_SQL = f"""
 SELECT row_to_json(r)::text
   FROM unnest(ARRAY({{page_ids}})) WITH ORDINALITY AS page(id, position)
@@ -99,7 +102,8 @@ SELECT row_to_json(r)::text
        f.kind, f.status, f.user_business_value, f.time_criticality, f.risk_reduction, f.job_size,
        f.cost_of_delay, f.wsjf::text AS wsjf, f.estimate_points::text AS estimate_points,
        f.fixed_date, {_utc_iso_sql("f.created_at")} AS created_at,
-       {_utc_iso_sql("f.updated_at")} AS updated_at, f.version{{since_columns}}) AS r
+       {_utc_iso_sql("f.updated_at")} AS updated_at, f.version,
+       f.id = ANY(%s::bigint[]) AS fragile{{since_columns}}) AS r
  ORDER BY page.position
 """
 # With ?since=: the feature's latest score at or before the moment's run (index
@@ -116,8 +120,9 @@ class BacklogRowsJson:
     """The backlog's rows as JSON text, for a paginator: count() counts them, and a slice
     asks PostgreSQL for that page of ids and their rows in one query."""
 
-    def __init__(self, features: QuerySet, since_run: int | None = None):
+    def __init__(self, features: QuerySet, fragile_ids: Set[int], since_run: int | None = None):
         self.features = features
+        self.fragile_ids = fragile_ids
         self.since_columns = "" if since_run is None else SINCE_COLUMNS_SQL.format(since_run=since_run)
 
     def count(self) -> int:
@@ -129,7 +134,7 @@ class BacklogRowsJson:
         ids_sql, params = self.features.values_list("id", flat=True)[page].query.sql_with_params()
         with connection.cursor() as cursor:
             sql = BACKLOG_ROWS_JSON_SQL.format(page_ids=ids_sql, since_columns=self.since_columns)
-            cursor.execute(sql, params)
+            cursor.execute(sql, [*params, sorted(self.fragile_ids)])
             return [row for (row,) in cursor.fetchall()]
 
 
@@ -156,6 +161,11 @@ class BacklogRow(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     version = serializers.IntegerField()
+    fragile = serializers.BooleanField(
+        help_text="One scale step on one WSJF input of this feature or of the one just before or "
+        "after it (same kind) would move it across its kind's cut line in the strict plan of the "
+        "PI the backlog is filtered on, else the current PI (docs/rules.md, Fragile ranks)."
+    )
     rank_then = serializers.IntegerField(
         allow_null=True, required=False, help_text="With ?since=: its rank then (null: not ranked then)."
     )
@@ -209,11 +219,12 @@ class ArtBacklogApi(GenericAPIView):
         features = backlog_features(
             art_id=art_id, pi_id=params.get("pi"), kind=params.get("kind"), status=params.get("status")
         )
+        fragile_ids = fragile_feature_ids(art_id=art_id, pi_id=params.get("pi"))
         if connection.vendor == "postgresql" and request.accepted_renderer.format == "json":
-            rows = self.paginate_queryset(BacklogRowsJson(features, since_run))
+            rows = self.paginate_queryset(BacklogRowsJson(features, fragile_ids, since_run))
             return self.page_json_response(rows, scores_current)
         page = self.paginate_queryset(features.values(*BACKLOG_FIELDS))
-        rows = [backlog_row_json(row) for row in page]
+        rows = [backlog_row_json(row, fragile_ids=fragile_ids) for row in page]
         if since_run is not None:
             then = ranks_after_run(art_id=art_id, run_id=since_run, feature_ids=[row["id"] for row in rows])
             rows = [rank_change_add(row, then) for row in rows]

@@ -1,4 +1,5 @@
-"""Marks on rows of the ranked backlog page: the PI's cut lines and executive-priority pins.
+"""Marks on rows of the ranked backlog page: the PI's cut lines, fragile ranks and
+executive-priority pins; and the fragile features' ids for the backlog API.
 
 The one place in scoring's own modules that reads scoring.planning and scoring.tradeoffs
 (they read scoring, so nothing else here may import them; pyproject.toml's import contracts
@@ -7,8 +8,12 @@ check it).
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from backlog.models import Art, Feature, ProgramIncrement
-from scoring.planning.selectors import plan_cut_lines
+from scoring.forms import INPUT_LABELS
+from scoring.planning.fragile import fragile_change_text
+from scoring.planning.selectors import PlanLines, art_fragile_features, plan_lines
 from scoring.tradeoffs.selectors import active_pins
 
 KIND_LABELS = dict(Feature.Kind.choices)
@@ -16,24 +21,27 @@ KIND_LABELS = dict(Feature.Kind.choices)
 
 @dataclass(frozen=True)
 class RowMark:
-    css_class: str  # "cut-line", "pin"
+    css_class: str  # "cut-line", "fragile", "pin"
     text: str  # shown on the row (escaped)
     title: str = ""  # longer explanation on hover (escaped)
 
 
 def backlog_marks(*, art: Art, pi: ProgramIncrement | None) -> dict[int, list[RowMark]]:
     """feature id -> its marks; pi is the PI filter (or the current PI), None for no cut lines."""
+    found = [pin_marks(art=art)]
+    if pi is not None:
+        lines = plan_lines(pi=pi)
+        found[:0] = [cut_line_marks(pi=pi, lines=lines), fragile_marks(pi=pi, lines=lines)]
     marks: dict[int, list[RowMark]] = {}
-    for feature_id, feature_marks in (*cut_line_marks(pi=pi).items(), *pin_marks(art=art).items()):
-        marks.setdefault(feature_id, []).extend(feature_marks)
+    for kind_of_mark in found:
+        for feature_id, feature_marks in kind_of_mark.items():
+            marks.setdefault(feature_id, []).extend(feature_marks)
     return marks
 
 
-def cut_line_marks(*, pi: ProgramIncrement | None) -> dict[int, list[RowMark]]:
-    if pi is None:
-        return {}
+def cut_line_marks(*, pi: ProgramIncrement, lines: PlanLines) -> dict[int, list[RowMark]]:
     marks: dict[int, list[RowMark]] = {}
-    for kind, last_committed_id in plan_cut_lines(pi=pi).items():
+    for kind, last_committed_id in lines.last_committed.items():
         if last_committed_id is not None:
             marks.setdefault(last_committed_id, []).append(
                 RowMark(
@@ -44,6 +52,34 @@ def cut_line_marks(*, pi: ProgramIncrement | None) -> dict[int, list[RowMark]]:
                 )
             )
     return marks
+
+
+def fragile_marks(*, pi: ProgramIncrement, lines: PlanLines) -> dict[int, list[RowMark]]:
+    """One scale step on one input would move these features across their kind's cut line."""
+    return {
+        feature_id: [
+            RowMark(
+                "fragile",
+                "fragile",
+                fragile_change_text(
+                    change,
+                    input_label=INPUT_LABELS[change.field],
+                    kind_label=KIND_LABELS[change.kind],
+                    pi_name=pi.name,
+                ),
+            )
+        ]
+        for feature_id, change in lines.fragile.items()
+    }
+
+
+def fragile_feature_ids(*, art_id: int, pi_id: int | None) -> frozenset[int]:
+    """Ids of the fragile features of a PI's strict plan, for the backlog API: the PI the
+    backlog is filtered on, else the ART's current PI, as the page's marks."""
+    if pi_id is None:
+        return frozenset(art_fragile_features(art_id=art_id, today=timezone.localdate()))
+    pi = ProgramIncrement.objects.filter(pk=pi_id, art_id=art_id).first()
+    return frozenset() if pi is None else frozenset(plan_lines(pi=pi).fragile)
 
 
 def pin_marks(*, art: Art) -> dict[int, list[RowMark]]:

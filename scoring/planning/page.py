@@ -11,9 +11,11 @@ from decimal import Decimal
 from django.urls import reverse
 
 from backlog.models import Feature
-from scoring.planning.capacity import KindPlan
+from scoring.forms import INPUT_LABELS
+from scoring.planning.capacity import STRICT, KindPlan
 from scoring.planning.chart import CapacityChart, KindBar, capacity_chart
-from scoring.planning.selectors import PiPlan, feature_titles
+from scoring.planning.fragile import fragile_change_text
+from scoring.planning.selectors import PiPlan, feature_titles, plan_fragile_features
 
 COMMITTED_SHOWN = 60
 OTHERS_SHOWN = 10
@@ -31,6 +33,7 @@ class Row:
     cumulative: Decimal | None = None
     too_big: bool = False
     in_pi: bool = False
+    fragile: str = ""  # the one step that would move it across the cut line; "": none
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +67,10 @@ class CapacityPage:
 class _Rows:
     """Turns feature ids into rows, reading the titles of all shown rows in one query."""
 
-    def __init__(self, state: PiPlan, wanted: dict[str, tuple[Sequence[int], int]]):
+    def __init__(self, state: PiPlan, wanted: dict[str, tuple[Sequence[int], int]], fragile: dict[int, str]):
         self.state = state
         self.wanted = wanted
+        self.fragile = fragile
         shown = {fid for ids, limit in wanted.values() for fid in ids[:limit]}
         self.titles = feature_titles(shown)
         # One reverse() for the whole page rather than one per row.
@@ -89,6 +93,7 @@ class _Rows:
             cumulative=cumulative,
             too_big=too_big,
             in_pi=feature is not None and feature.pi_id == self.state.pi.pk,
+            fragile=self.fragile.get(fid, ""),
         )
 
     def committed(self, kind: KindPlan) -> Listing:
@@ -111,7 +116,7 @@ def capacity_page_build(state: PiPlan) -> CapacityPage:
         wanted[f"{kind.kind}.below_line"] = (kind.below_line, OTHERS_SHOWN)
         wanted[f"{kind.kind}.needs_estimate"] = (kind.needs_estimate, OTHERS_SHOWN)
         wanted[f"{kind.kind}.needs_score"] = (state.needs_score[kind.kind], OTHERS_SHOWN)
-    rows = _Rows(state, wanted)
+    rows = _Rows(state, wanted, fragile_texts(state))
     chart = capacity_chart(state.plan)
     sections = [
         KindSection(
@@ -134,3 +139,19 @@ def capacity_page_build(state: PiPlan) -> CapacityPage:
         leaves=rows.listing("leaves"),
         at_risk=rows.listing("at_risk"),
     )
+
+
+def fragile_texts(state: PiPlan) -> dict[int, str]:
+    """Fragile features of the strict plan, with the step in words; none on the fill page,
+    whose rows are not the strict plan's."""
+    if state.plan.mode != STRICT:
+        return {}
+    return {
+        feature_id: fragile_change_text(
+            change,
+            input_label=INPUT_LABELS[change.field],
+            kind_label=KIND_LABELS[change.kind],
+            pi_name=state.pi.name,
+        )
+        for feature_id, change in plan_fragile_features(state=state).items()
+    }

@@ -2,13 +2,16 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from backlog.models import Feature, ProgramIncrement, Team
+from backlog.selectors import current_pi
 from scoring.planning.capacity import (
     DEFAULT_SHARES,
     KINDS,
@@ -19,10 +22,13 @@ from scoring.planning.capacity import (
     plan_warnings,
     team_capacity_default,
 )
+from scoring.planning.fragile import FragileCandidate, FragileChange, plan_fragile
 from scoring.planning.models import Allocation, PlanCommit, TeamCapacity
 from scoring.selectors import art_scores_current
 
 PLAN_FEATURE_FIELDS = ("id", "kind", "estimate_points", "rank", "pi_id")
+# What scoring.planning.fragile.FragileCandidate holds, in its order.
+FRAGILE_FIELDS = ("id", "kind", "estimate_points", "rank", *Feature.SCORE_INPUTS, "created_order")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,28 +108,36 @@ def pi_shares(*, pi: ProgramIncrement) -> dict[str, int]:
     return dict(DEFAULT_SHARES) if allocation is None else allocation.shares()
 
 
+def _candidates(pi: ProgramIncrement) -> QuerySet[Feature]:
+    """The ART's features that the PI's plan may commit: not done and not in another PI."""
+    return (
+        Feature.objects.filter(art_id=pi.art_id)
+        .exclude(status=Feature.Status.DONE)
+        .filter(Q(pi__isnull=True) | Q(pi_id=pi.pk))
+    )
+
+
+def _rows(rows: QuerySet) -> list[tuple]:
+    """The rows of a values_list() queryset, read in one fetchall()."""
+    if connection.vendor != "postgresql":
+        # SQLite (the local default) stores decimals as numbers: the ORM's converters are needed.
+        return list(rows)
+    # The ORM builds the query; one fetchall() reads the rows. For 10,000 candidates that
+    # halves the time of iterating the queryset in chunks of 100 (the columns need no
+    # conversion: psycopg2 already gives ints, str and Decimal).
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def plan_features(*, pi: ProgramIncrement) -> list[PlanFeature]:
     """Candidates of the PI's plan: the ART's features not done and not in another PI.
 
     Rank 1 first; unranked (unscored) features last.
     """
-    candidates = (
-        Feature.objects.filter(art_id=pi.art_id)
-        .exclude(status=Feature.Status.DONE)
-        .filter(Q(pi__isnull=True) | Q(pi_id=pi.pk))
-        .order_by(F("rank").asc(nulls_last=True), "id")
-        .values_list(*PLAN_FEATURE_FIELDS)
-    )
-    if connection.vendor != "postgresql":
-        # SQLite (the local default) stores decimals as numbers: the ORM's converters are needed.
-        return [PlanFeature._make(row) for row in candidates]
-    # The ORM builds the query; one fetchall() reads the rows. For 10,000 candidates that
-    # halves the time of iterating the queryset in chunks of 100 (the columns need no
-    # conversion: psycopg2 already gives ints, str and Decimal).
-    sql, params = candidates.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(map(PlanFeature._make, cursor.fetchall()))
+    candidates = _candidates(pi).order_by(F("rank").asc(nulls_last=True), "id")
+    return list(map(PlanFeature._make, _rows(candidates.values_list(*PLAN_FEATURE_FIELDS))))
 
 
 def _plan_now(
@@ -174,6 +188,72 @@ def plan_cut_lines(*, pi: ProgramIncrement, mode: str = STRICT) -> dict[str, int
     """
     plan = _plan_now(pi=pi, mode=mode)[0]
     return {kind.kind: (kind.committed[-1] if kind.committed else None) for kind in plan.kinds}
+
+
+def _ranked_candidate_rows(pi: ProgramIncrement) -> list[tuple]:
+    """The PI plan's ranked candidates in rank order, as FRAGILE_FIELDS rows."""
+    created_order = Window(RowNumber(), order_by=[F("created_at").asc(), F("id").asc()])
+    ranked = _candidates(pi).filter(rank__isnull=False).annotate(created_order=created_order)
+    return _rows(ranked.order_by("rank", "id").values_list(*FRAGILE_FIELDS))
+
+
+def _fragile_candidates(rows: list[tuple]) -> list[FragileCandidate]:
+    return list(map(FragileCandidate._make, filter(_has_inputs, rows)))
+
+
+def _has_inputs(row: tuple) -> bool:
+    # A feature whose inputs were emptied since the last scoring run keeps its rank until the
+    # next one, but has no rank key to step from.
+    return None not in row[4:8]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLines:
+    """A PI's strict plan as the ranked backlog marks it."""
+
+    # Per kind, the id of the last committed feature (None: nothing fits), as plan_cut_lines.
+    last_committed: dict[str, int | None]
+    # Fragile features (scoring.planning.fragile): id -> the one step that moves it across.
+    fragile: dict[int, FragileChange]
+
+
+def plan_lines(*, pi: ProgramIncrement) -> PlanLines:
+    """The strict plan's cut lines and fragile features from one read of the candidates.
+
+    Four queries whatever the backlog size (team capacities and their overrides, shares, the
+    candidates with their inputs).
+    """
+    teams, shares = pi_team_capacities(pi=pi), pi_shares(pi=pi)
+    # Every ranked candidate, some maybe without inputs: the walk reads only id, kind, estimate.
+    ranked = list(map(FragileCandidate._make, _ranked_candidate_rows(pi)))
+    plan = plan_build(capacity=pi_capacity_total(teams), shares=shares, ranked=ranked)
+    return PlanLines(
+        last_committed={kind.kind: (kind.committed[-1] if kind.committed else None) for kind in plan.kinds},
+        fragile=plan_fragile(
+            budgets={kind.kind: kind.budget for kind in plan.kinds},
+            candidates=list(filter(_has_inputs, ranked)),
+        ),
+    )
+
+
+def fragile_candidates(*, pi: ProgramIncrement) -> list[FragileCandidate]:
+    """The PI plan's ranked candidates with their four inputs, in rank order: one query."""
+    return _fragile_candidates(_ranked_candidate_rows(pi))
+
+
+def plan_fragile_features(*, state: PiPlan) -> dict[int, FragileChange]:
+    """Fragile features of the strict plan of state's PI, for a plan already read (the kinds'
+    budgets are the same in either mode): one query, for the candidates' inputs."""
+    budgets = {kind.kind: kind.budget for kind in state.plan.kinds}
+    return plan_fragile(budgets=budgets, candidates=fragile_candidates(pi=state.pi))
+
+
+def art_fragile_features(*, art_id: int, today: date) -> dict[int, FragileChange]:
+    """Fragile features of the strict plan of the ART's current PI (backlog.selectors.current_pi);
+    none without a PI. Five to seven queries whatever the backlog size (finding the current PI
+    takes one to three)."""
+    pi = current_pi(art_id=art_id, today=today)
+    return {} if pi is None else plan_lines(pi=pi).fragile
 
 
 def feature_titles(ids: Iterable[int]) -> dict[int, str]:

@@ -59,3 +59,24 @@ def test_capacity_page_reads_on_a_phone(browser_page, carol, fuller_plan):
     page_width = page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= 390, f"page scrolls sideways ({page_width}px)"
     screenshot(page, "capacity_plan_stakeholder_390")
+
+
+def test_fragile_rows_name_the_step_on_the_capacity_page_and_the_backlog(browser_page, alice, plan_setup):
+    # Refunds (Time Criticality 2: 23/3) is first below the business line; its Job Size 3 -> 2
+    # (23/2) passes Seat map (22/2), which then falls out: 30 + 20 + 25 > 70.
+    refunds = plan_setup["refunds"]
+    Feature.objects.filter(pk=refunds.pk).update(time_criticality=2)
+    art_rank_now(refunds.art)
+    pi = plan_setup["pi"]
+    page = browser_page(alice)
+    page.goto(f"/arts/{pi.art_id}/pis/{pi.pk}/capacity/")
+    tags = page.locator("#kind-business .cap-tag.fragile")
+    assert tags.count() == 2
+    assert tags.nth(1).get_attribute("title") == (
+        "One step from the cut line: Job Size 3 → 2 would commit it to PI 26.4."
+    )
+    tags.nth(0).hover()
+    screenshot(page, "capacity_plan_fragile_1280")
+    page.goto(f"/arts/{pi.art_id}/backlog/")
+    assert page.locator("tr", has_text="Seat map").locator(".mark-fragile").is_visible()
+    screenshot(page, "backlog-fragile")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from backlog.models import Feature
 from scoring.planning.models import Allocation, PlanCommit, TeamCapacity
 from scoring.planning.selectors import plan_cut_lines
-from tests.factories import FeatureFactory, ProgramIncrementFactory, art_rank_now
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now, scored
 
 
 def page_url(pi, tail: str = "") -> str:
@@ -61,6 +61,22 @@ def test_fill_switch_shows_the_fill_plan(signed_in, alice, plan_setup):
     html = signed_in(alice).get(page_url(plan_setup["pi"]) + "?mode=fill").content.decode()
     assert "Cut line · 5 pts left" in html  # 30 + 25 + 10 (Wi-Fi) = 65 of 70
     assert "Commit fill plan" in html
+
+
+@pytest.mark.django_db
+def test_plan_rows_one_step_from_the_cut_line_are_tagged_fragile_with_the_step(signed_in, alice, rail):
+    TeamFactory(art=rail, velocity=10)  # business budget 28
+    pi = ProgramIncrementFactory(art=rail, name="PI 7")
+    scored(rail, "Last in", 5, 3, 1, 5, estimate_points=20)
+    scored(rail, "First out", 5, 2, 1, 5, estimate_points=9)  # 29
+    scored(rail, "Far below", 1, 1, 1, 20, estimate_points=5)
+    art_rank_now(rail)
+    client = signed_in(alice)
+    html = client.get(page_url(pi)).content.decode()
+    assert html.count('class="cap-tag fragile"') == 2
+    assert 'title="One step from the cut line: User-Business Value 5 → 8 would commit it to PI 7."' in html
+    # The fill plan's rows are not the strict plan's: no tags there.
+    assert "cap-tag fragile" not in client.get(page_url(pi) + "?mode=fill").content.decode()
 
 
 @pytest.mark.django_db

@@ -7,7 +7,14 @@ from django.test.utils import CaptureQueriesContext
 from backlog.models import Feature
 from scoring.models import ScoringRun
 from scoring.services import scoring_run_execute
-from tests.factories import FeatureFactory, ProgramIncrementFactory, art_rank_now, features_bulk
+from tests.factories import (
+    FeatureFactory,
+    ProgramIncrementFactory,
+    TeamFactory,
+    art_rank_now,
+    features_bulk,
+    scored,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +96,36 @@ def test_a_bad_filter_is_a_400_naming_the_allowed_values(api, alice, rail, param
     assert response.json() == {field: [message]}
 
 
+def test_each_row_says_whether_one_step_moves_it_across_the_cut_line(api, alice, rail):
+    TeamFactory(art=rail, velocity=10)  # 4 development iterations: the business budget is 28
+    ProgramIncrementFactory(art=rail)
+    scored(rail, "safe", 20, 20, 20, 1, estimate_points=3)
+    scored(rail, "last in", 5, 3, 1, 5, estimate_points=20)  # 23 of 28
+    scored(rail, "first out", 5, 2, 1, 5, estimate_points=8)  # 31: one step up passes "last in"
+    scored(rail, "far below", 1, 1, 1, 20, estimate_points=8)
+    art_rank_now(rail)
+    rows = backlog(api(alice), rail)["results"]
+    assert [(row["title"], row["fragile"]) for row in rows] == [
+        ("safe", False),
+        ("last in", True),
+        ("first out", True),
+        ("far below", False),
+    ]
+
+
+def test_fragile_is_of_the_plan_of_the_pi_the_backlog_is_filtered_on(api, alice, rail):
+    TeamFactory(art=rail, velocity=10)
+    ProgramIncrementFactory(art=rail, name="Now")
+    upcoming = ProgramIncrementFactory(art=rail, name="Next", start_date="2027-01-04", end_date="2027-03-12")
+    scored(rail, "last in", 5, 3, 1, 5, estimate_points=20, pi=upcoming)
+    scored(rail, "first out", 5, 2, 1, 5, estimate_points=9, pi=upcoming)  # 29 > 28
+    art_rank_now(rail)
+    client = api(alice)
+    # Features of another PI are no candidates of the current PI's plan.
+    assert [row["fragile"] for row in backlog(client, rail)["results"]] == [False, False]
+    assert [row["fragile"] for row in backlog(client, rail, pi=upcoming.pk)["results"]] == [True, True]
+
+
 def test_pages_carry_count_next_and_previous(api, alice, rail):
     features_bulk(rail, 5)
     art_rank_now(rail)
@@ -138,6 +175,9 @@ def queries_to_get(client, url: str) -> int:
 
 
 def test_query_count_does_not_grow_with_the_backlog(api, alice, rail, django_assert_num_queries):
+    # With a team and a current PI, so the rows' fragile flags walk a plan.
+    TeamFactory(art=rail, velocity=10)
+    ProgramIncrementFactory(art=rail)
     client = api(alice)
     url = f"/api/arts/{rail.pk}/backlog/?page_size=1000"
     features_bulk(rail, 10)

@@ -6,13 +6,15 @@ import pytest
 
 from backlog.models import Feature
 from scoring.api import backlog_row_json
+from scoring.backlog_marks import fragile_feature_ids
 from scoring.selectors import BACKLOG_FIELDS, backlog_features
-from tests.factories import FeatureFactory, ProgramIncrementFactory, art_rank_now
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now
 
 pytestmark = pytest.mark.django_db
 
 
 def test_rows_built_by_the_database_equal_the_python_rows_key_for_key(api, alice, rail):
+    TeamFactory(art=rail, velocity=10)  # the business budget is 28 points
     pi = ProgramIncrementFactory(art=rail)
     FeatureFactory(
         art=rail,
@@ -21,6 +23,8 @@ def test_rows_built_by_the_database_equal_the_python_rows_key_for_key(api, alice
         estimate_points="5",
         fixed_date="2027-01-31",
     )
+    # Same WSJF as the first, so one step on either swaps them: 5 + 25 > 28, both fragile.
+    FeatureFactory(art=rail, title="fragile", estimate_points="25")
     FeatureFactory(art=rail, title="unscored", job_size=None, estimate_points=None)
     whole_second = FeatureFactory(art=rail, title="created on a whole second")
     Feature.objects.filter(pk=whole_second.pk).update(
@@ -34,8 +38,13 @@ def test_rows_built_by_the_database_equal_the_python_rows_key_for_key(api, alice
     assert response["Content-Type"] == "application/json"
     body = response.json()
     assert list(body) == ["count", "next", "previous", "results", "scores_current"]
-    expected = [backlog_row_json(row) for row in backlog_features(art_id=rail.pk).values(*BACKLOG_FIELDS)]
+    fragile_ids = fragile_feature_ids(art_id=rail.pk, pi_id=None)
+    expected = [
+        backlog_row_json(row, fragile_ids=fragile_ids)
+        for row in backlog_features(art_id=rail.pk).values(*BACKLOG_FIELDS)
+    ]
     assert [list(row.items()) for row in body["results"]] == [list(row.items()) for row in expected]
+    assert [row["fragile"] for row in body["results"]] == [False, True, True, False]
     assert body["results"][0]["created_at"] == "2025-01-02T03:04:05Z"
     assert body["results"][0]["updated_at"] == "2025-01-02T03:04:05.000010Z"
 

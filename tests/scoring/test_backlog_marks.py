@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from scoring.tradeoffs.services import override_create, override_remove
-from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now, scored
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,28 @@ def test_backlog_page_marks_the_last_feature_that_fits_each_kind(alice, rail):
     row_of_fits = html[html.index(">Fits<") : html.index(">Does not fit<")]
     assert "Business cut line · PI 7" in row_of_fits
     assert html.count("cut line ·") == 1
+
+
+def test_backlog_page_flags_features_one_step_from_the_cut_line_with_the_step_on_hover(alice, rail):
+    TeamFactory(art=rail, velocity=10)  # business budget 28
+    ProgramIncrementFactory(art=rail, name="PI <7>")  # the only PI: the current one
+    scored(rail, "Safe", 20, 20, 20, 1, estimate_points=3)
+    scored(rail, "Last in", 5, 3, 1, 5, estimate_points=20)  # 23 of 28
+    scored(rail, "First out", 5, 2, 1, 5, estimate_points=8)  # 31
+    art_rank_now(rail)
+    client = Client()
+    client.force_login(alice)
+    html = client.get(f"/arts/{rail.pk}/backlog/").content.decode()
+    assert html.count('class="mark mark-fragile"') == 2
+    row_of_first_out = html[html.index(">First out<") :]
+    assert (
+        'title="One step from the cut line: User-Business Value 5 → 8 would commit it to PI &lt;7&gt;."'
+        in row_of_first_out
+    )
+    assert (
+        "One step from the cut line: User-Business Value 5 → 3 would put it below PI &lt;7&gt;&#x27;s" in html
+    )
+    assert "PI <7>'s" not in html
 
 
 def test_the_ranked_backlog_shows_a_pin_with_its_reason(alice, carol, rail):
