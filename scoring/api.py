@@ -43,13 +43,18 @@ class BacklogFilters(serializers.Serializer):
             + "."
         },
     )
+    fragile = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: every row also says whether it is fragile (walks the PI plan; docs/rules.md).",
+    )
     since = serializers.CharField(
         required=False,
         help_text=f"Adds rank_then and rank_change to every row: the rank after a moment, {SINCE_HELP}.",
     )
 
 
-def backlog_row_json(row: dict, *, fragile_ids: Set[int]) -> dict:
+def backlog_row_json(row: dict) -> dict:
     return {
         "id": row["id"],
         "rank": row["rank"],
@@ -71,7 +76,6 @@ def backlog_row_json(row: dict, *, fragile_ids: Set[int]) -> dict:
         "created_at": timestamp_text(row["created_at"]),
         "updated_at": timestamp_text(row["updated_at"]),
         "version": row["version"],
-        "fragile": row["id"] in fragile_ids,
     }
 
 
@@ -90,7 +94,8 @@ def _utc_iso_sql(column: str) -> str:
 
 
 # The rows of backlog_row_json, keys in the same order, written as JSON text by PostgreSQL
-# for the ids of one page, in the order of those ids (the last parameter: the fragile ids).
+# for the ids of one page, in the order of those ids (the last parameter, with ?fragile=true:
+# the fragile ids).
 # A page of 1000 rows then costs Python a string join instead of 1000 dicts to build and
 # encode; only the page's rows are written (a plain OFFSET would write every row it skips).
 BACKLOG_ROWS_JSON_SQL = f"""
@@ -102,10 +107,11 @@ SELECT row_to_json(r)::text
        f.kind, f.status, f.user_business_value, f.time_criticality, f.risk_reduction, f.job_size,
        f.cost_of_delay, f.wsjf::text AS wsjf, f.estimate_points::text AS estimate_points,
        f.fixed_date, {_utc_iso_sql("f.created_at")} AS created_at,
-       {_utc_iso_sql("f.updated_at")} AS updated_at, f.version,
-       f.id = ANY(%s::bigint[]) AS fragile{{since_columns}}) AS r
+       {_utc_iso_sql("f.updated_at")} AS updated_at, f.version{{fragile_column}}{{since_columns}}) AS r
  ORDER BY page.position
 """
+FRAGILE_COLUMN_SQL = """,
+       f.id = ANY(%s::bigint[]) AS fragile"""
 # With ?since=: the feature's latest score at or before the moment's run (index
 # featurescore_feature_run), one index probe per row of the page.
 SINCE_COLUMNS_SQL = f""",
@@ -120,7 +126,7 @@ class BacklogRowsJson:
     """The backlog's rows as JSON text, for a paginator: count() counts them, and a slice
     asks PostgreSQL for that page of ids and their rows in one query."""
 
-    def __init__(self, features: QuerySet, fragile_ids: Set[int], since_run: int | None = None):
+    def __init__(self, features: QuerySet, fragile_ids: Set[int] | None, since_run: int | None = None):
         self.features = features
         self.fragile_ids = fragile_ids
         self.since_columns = "" if since_run is None else SINCE_COLUMNS_SQL.format(since_run=since_run)
@@ -133,8 +139,13 @@ class BacklogRowsJson:
             return []
         ids_sql, params = self.features.values_list("id", flat=True)[page].query.sql_with_params()
         with connection.cursor() as cursor:
-            sql = BACKLOG_ROWS_JSON_SQL.format(page_ids=ids_sql, since_columns=self.since_columns)
-            cursor.execute(sql, [*params, sorted(self.fragile_ids)])
+            fragile = self.fragile_ids is not None
+            sql = BACKLOG_ROWS_JSON_SQL.format(
+                page_ids=ids_sql,
+                fragile_column=FRAGILE_COLUMN_SQL if fragile else "",
+                since_columns=self.since_columns,
+            )
+            cursor.execute(sql, [*params, sorted(self.fragile_ids)] if fragile else params)
             return [row for (row,) in cursor.fetchall()]
 
 
@@ -162,9 +173,10 @@ class BacklogRow(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     version = serializers.IntegerField()
     fragile = serializers.BooleanField(
-        help_text="One scale step on one WSJF input of this feature or of the one just before or "
+        required=False,
+        help_text="With ?fragile=true: one scale step on one WSJF input of this feature or of the one just before or "
         "after it (same kind) would move it across its kind's cut line in the strict plan of the "
-        "PI the backlog is filtered on, else the current PI (docs/rules.md, Fragile ranks)."
+        "PI the backlog is filtered on, else the current PI (docs/rules.md, Fragile ranks).",
     )
     rank_then = serializers.IntegerField(
         allow_null=True, required=False, help_text="With ?since=: its rank then (null: not ranked then)."
@@ -219,12 +231,17 @@ class ArtBacklogApi(GenericAPIView):
         features = backlog_features(
             art_id=art_id, pi_id=params.get("pi"), kind=params.get("kind"), status=params.get("status")
         )
-        fragile_ids = fragile_feature_ids(art_id=art_id, pi_id=params.get("pi"))
+        # The plan walk behind `fragile` costs more than the page itself: only when asked for.
+        fragile_ids = (
+            fragile_feature_ids(art_id=art_id, pi_id=params.get("pi")) if params["fragile"] else None
+        )
         if connection.vendor == "postgresql" and request.accepted_renderer.format == "json":
             rows = self.paginate_queryset(BacklogRowsJson(features, fragile_ids, since_run))
             return self.page_json_response(rows, scores_current)
         page = self.paginate_queryset(features.values(*BACKLOG_FIELDS))
-        rows = [backlog_row_json(row, fragile_ids=fragile_ids) for row in page]
+        rows = [backlog_row_json(row) for row in page]
+        if fragile_ids is not None:
+            rows = [row | {"fragile": row["id"] in fragile_ids} for row in rows]
         if since_run is not None:
             then = ranks_after_run(art_id=art_id, run_id=since_run, feature_ids=[row["id"] for row in rows])
             rows = [rank_change_add(row, then) for row in rows]

@@ -104,7 +104,7 @@ def test_each_row_says_whether_one_step_moves_it_across_the_cut_line(api, alice,
     scored(rail, "first out", 5, 2, 1, 5, estimate_points=8)  # 31: one step up passes "last in"
     scored(rail, "far below", 1, 1, 1, 20, estimate_points=8)
     art_rank_now(rail)
-    rows = backlog(api(alice), rail)["results"]
+    rows = backlog(api(alice), rail, fragile="true")["results"]
     assert [(row["title"], row["fragile"]) for row in rows] == [
         ("safe", False),
         ("last in", True),
@@ -122,8 +122,16 @@ def test_fragile_is_of_the_plan_of_the_pi_the_backlog_is_filtered_on(api, alice,
     art_rank_now(rail)
     client = api(alice)
     # Features of another PI are no candidates of the current PI's plan.
-    assert [row["fragile"] for row in backlog(client, rail)["results"]] == [False, False]
-    assert [row["fragile"] for row in backlog(client, rail, pi=upcoming.pk)["results"]] == [True, True]
+    assert [row["fragile"] for row in backlog(client, rail, fragile="true")["results"]] == [False, False]
+    rows = backlog(client, rail, pi=upcoming.pk, fragile="true")["results"]
+    assert [row["fragile"] for row in rows] == [True, True]
+    assert "fragile" not in backlog(client, rail, pi=upcoming.pk)["results"][0]
+
+
+def test_a_fragile_that_is_not_a_boolean_is_refused_naming_it(api, alice, rail):
+    response = api(alice).get(f"/api/arts/{rail.pk}/backlog/", {"fragile": "perhaps"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["fragile"]
 
 
 def test_pages_carry_count_next_and_previous(api, alice, rail):
@@ -179,7 +187,7 @@ def test_query_count_does_not_grow_with_the_backlog(api, alice, rail, django_ass
     TeamFactory(art=rail, velocity=10)
     ProgramIncrementFactory(art=rail)
     client = api(alice)
-    url = f"/api/arts/{rail.pk}/backlog/?page_size=1000"
+    url = f"/api/arts/{rail.pk}/backlog/?page_size=1000&fragile=true&since=2000-01-01"
     features_bulk(rail, 10)
     art_rank_now(rail)
     with_ten = queries_to_get(client, url)
