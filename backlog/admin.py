@@ -66,7 +66,9 @@ def feature_request_save(request: HttpRequest, obj: FeatureRequest) -> None:
         obj.pk = saved.pk
     else:
         stored = FeatureRequest.objects.get(pk=obj.pk)
-        services.feature_request_update(feature_request=stored, acting_user=request.user, note=obj.note)
+        services.feature_request_update(
+            feature_request=stored, acting_user=request.user, note=obj.note, feature=obj.feature
+        )
 
 
 class InlinesThroughServices(admin.ModelAdmin):

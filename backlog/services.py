@@ -330,10 +330,18 @@ def feature_request_create(
 
 
 @transaction.atomic
-def feature_request_update(*, feature_request: FeatureRequest, acting_user: Any, note: str) -> FeatureRequest:
+def feature_request_update(
+    *, feature_request: FeatureRequest, acting_user: Any, note: str, feature: Feature | None = None
+) -> FeatureRequest:
+    """The request's note, or the feature it is for (once per stakeholder and feature)."""
+    if feature is not None and feature.pk != feature_request.feature_id:
+        stakeholder = feature_request.stakeholder
+        if FeatureRequest.objects.filter(stakeholder=stakeholder, feature=feature).exists():
+            raise ValidationError({"feature": f"{stakeholder.name} already asked for “{feature.title}”."})
+        feature_request.feature = feature
     feature_request.note = note
     feature_request.full_clean(validate_unique=False, validate_constraints=False)
-    feature_request.save(update_fields=["note"])
+    feature_request.save(update_fields=["note", "feature"])
     return feature_request
 
 
