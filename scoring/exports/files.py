@@ -10,9 +10,11 @@ from scoring.exports import selectors, sheets
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _attachment(body: bytes, content_type: str, art: Art, suffix: str) -> HttpResponse:
+def _attachment(body: bytes, content_type: str, art: Art, file_name: str) -> HttpResponse:
+    """file_name "backlog.csv" -> "rail-backlog-2026-12-02.csv"."""
     response = HttpResponse(body, content_type=content_type)
-    name = f"{slugify(art.name) or 'art'}-{suffix}-{timezone.localdate().isoformat()}"
+    stem, extension = file_name.rsplit(".", 1)
+    name = f"{slugify(art.name) or 'art'}-{stem}-{timezone.localdate().isoformat()}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -44,7 +44,8 @@ def test_csv_lists_the_ranked_backlog_with_a_bom(alice, rail):
     response = signed_in(alice).get(f"/arts/{rail.pk}/backlog/export.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert "attachment" in response["Content-Disposition"]
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="rail-backlog-{today}.csv"'
     header, first, second = csv_rows(response.content)
     assert header == [column.header for column in BACKLOG_COLUMNS]
     assert first[:4] == ["1", str(first[1]), "RAIL-1", "Small job"]
