@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -165,13 +165,15 @@ class FeatureSerializer(InArtSerializer):
         fields = [
             "id",
             "art",
+            "external_key",
             *Feature.EDITABLE_FIELDS,
             "created_at",
             "updated_at",
             "version",
             *Feature.SCORE_RESULTS,
         ]
-        read_only_fields = ["created_at", "updated_at", *Feature.SCORE_RESULTS]
+        # external_key: the Jira issue key, set by the import only.
+        read_only_fields = ["external_key", "created_at", "updated_at", *Feature.SCORE_RESULTS]
         extra_kwargs = {
             "estimate_points": {
                 "min_value": Decimal("0.5"),
@@ -351,6 +353,15 @@ class FeatureChangeSerializer(serializers.ModelSerializer):
 class FeatureViewSet(ArtScopedViewSet):
     model = Feature
     serializer_class = FeatureSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("external_key", str, description="Jira issue key, exact.")])
+    def list(self, request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        features = super().get_queryset()
+        key = self.request.query_params.get("external_key")
+        return features if key is None else features.filter(external_key=key)
 
     @extend_schema(responses={200: FeatureChangeSerializer(many=True)})
     @action(detail=True, methods=["get"], url_path="history", url_name="history")

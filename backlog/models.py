@@ -216,6 +216,9 @@ class Feature(models.Model):
     epic = models.ForeignKey(Epic, null=True, blank=True, on_delete=models.SET_NULL, related_name="features")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="features")
     title = models.CharField(max_length=200)
+    # The issue key in the tracker the feature came from (Jira's "Issue key"): how an export
+    # is written back there. Unique per ART; null for features made in popm.
+    external_key = models.CharField(max_length=50, null=True, blank=True, editable=False)
     description = models.TextField(blank=True)
     benefit_hypothesis = models.TextField(blank=True)
     acceptance_criteria = models.TextField(blank=True)
@@ -290,6 +293,7 @@ class Feature(models.Model):
                 condition=Q(estimate_points__isnull=True) | Q(estimate_points__gt=0),
                 name="feature_estimate_positive",
             ),
+            models.UniqueConstraint(fields=["art", "external_key"], name="feature_art_external_key"),
         ]
 
     def __str__(self) -> str:

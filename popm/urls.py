@@ -17,6 +17,7 @@ api_urls = [
     path("", include("scoring.planning.api_urls")),
     path("", include("scoring.tradeoffs.api_urls")),
     path("", include("scoring.rescoring.api_urls")),
+    path("", include("scoring.exports.api_urls")),
     path("", include("backlog.api_urls")),
 ]
 
@@ -28,4 +29,5 @@ urlpatterns = [
     path("", include("scoring.planning.urls")),
     path("", include("scoring.tradeoffs.urls")),
     path("", include("scoring.rescoring.urls")),
+    path("", include("scoring.exports.urls")),
 ]

@@ -54,6 +54,7 @@ def backlog_features(
 # instances (with their team and PI) would build 3,000 objects.
 BACKLOG_ROW_FIELDS = (
     "id",
+    "external_key",
     "title",
     "kind",
     "status",
