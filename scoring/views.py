@@ -104,8 +104,9 @@ def _ranks_then(request: HttpRequest, art: Art, since: str, page) -> tuple[Momen
             )
     else:
         moment = moment_parse(art_id=art.pk, since="")
-    if moment is None:
-        return None, None
+    if moment is None or moment.run_id == 0:
+        # Nothing was ranked then: every row would say "new"; the caption says it once.
+        return moment, None
     ids = [row["id"] for row in page.object_list]
     return moment, ranks_after_run(art_id=art.pk, run_id=moment.run_id, feature_ids=ids)
 
