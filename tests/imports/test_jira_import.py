@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from backlog.imports.jira_csv import jira_csv_read
 from backlog.imports.jira_import import jira_import
@@ -127,3 +128,19 @@ def test_an_epic_made_in_popm_is_adopted_by_title(rail, alice):
     assert epic.external_key == "RAIL-1"
     assert Feature.objects.get(external_key="RAIL-101").epic == epic
     assert (result.created, result.updated) == (2, 1)
+
+
+def test_import_jira_command(rail, capsys, tmp_path):
+    path = str(FIXTURES / "cloud_all_fields.csv")
+    call_command("import_jira", "--art", str(rail.pk), path, "--dry-run")
+    assert "would be created 3, updated 0, unchanged 0, refused 0" in capsys.readouterr().out
+    assert not Feature.objects.exists()
+    call_command("import_jira", "--art", str(rail.pk), path)
+    call_command("import_jira", "--art", str(rail.pk), path)
+    assert "created 0, updated 0, unchanged 3" in capsys.readouterr().out.splitlines()[-1]
+    assert FeatureChange.objects.filter(door="import", changed_by=None).count() == 2
+    with pytest.raises(CommandError, match="No ART"):
+        call_command("import_jira", "--art", "0", path)
+    with pytest.raises(CommandError, match="empty"):
+        (tmp_path / "empty.csv").write_bytes(b"")
+        call_command("import_jira", "--art", str(rail.pk), str(tmp_path / "empty.csv"))
