@@ -140,6 +140,9 @@ class Epic(InArt):
 
     art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="epics")
     title = models.CharField(max_length=200)
+    # The epic's issue key in Jira, as on Feature: how an import finds it again. Unique per
+    # ART; null for epics made in popm.
+    external_key = models.CharField(max_length=50, null=True, blank=True, editable=False)
     description = models.TextField(blank=True)
     user_business_value = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[validate_on_scale]
@@ -155,6 +158,7 @@ class Epic(InArt):
         ordering = ["art", "title"]
         constraints = [
             models.UniqueConstraint(fields=["art", "title"], name="epic_title_unique_in_art"),
+            models.UniqueConstraint(fields=["art", "external_key"], name="epic_art_external_key"),
             *[
                 models.CheckConstraint(condition=on_scale(field), name=f"epic_{field}_on_scale")
                 for field in WSJF_INPUTS

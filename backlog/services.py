@@ -6,7 +6,7 @@ one way of writing: the model's own validation (field validators and clean()), n
 another ART, saved. acting_user is who made the change, for the record.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -143,16 +143,31 @@ def _created_values(feature: Feature) -> dict[str, Any]:
 
 
 @transaction.atomic
-def feature_create(*, art: Art, acting_user: Any, door: str, source: str = "", **fields: Any) -> Feature:
-    """A new feature in the ART, recorded in its history as created through `door`."""
+def feature_create(
+    *,
+    art: Art,
+    acting_user: Any,
+    door: str,
+    source: str = "",
+    external_key: str | None = None,
+    created_at: datetime | None = None,
+    **fields: Any,
+) -> Feature:
+    """A new feature in the ART, recorded in its history as created through `door`.
+
+    external_key and created_at are no person's to set: the import passes the tracker's issue
+    key and creation time, so "older first" means older in the tracker."""
     _check_fields(fields)
-    feature = Feature(art=art, **fields)
+    feature = Feature(art=art, external_key=external_key, **fields)
     if any(fields.get(field) is not None for field in Feature.SCORE_INPUTS):
         feature.scored_at = timezone.now()
         feature.scored_by = _user_or_none(acting_user)
     feature_scores_fill(feature)
     feature.full_clean()
     feature.save()
+    if created_at is not None:  # auto_now_add sets it on save; the tracker's time replaces it
+        Feature.objects.filter(pk=feature.pk).update(created_at=created_at)
+        feature.created_at = created_at
     _history_write(
         feature=feature,
         action=FeatureChange.Action.CREATED,
