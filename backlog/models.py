@@ -371,6 +371,10 @@ class FeatureRequest(models.Model):
             raise ValidationError({"feature": "A stakeholder can only ask for features of their own ART."})
 
 
+# A feature's free texts: kept out of its history (they can be 20,000 characters).
+FEATURE_LONG_TEXTS = ("description", "benefit_hypothesis", "acceptance_criteria")
+
+
 class FeatureChange(models.Model):
     """One change of a feature, as backlog.services made it: who, when, through which door,
     and the old and new value of each recorded field that changed.
@@ -395,20 +399,10 @@ class FeatureChange(models.Model):
         UPDATED = "updated", "changed"
         DELETED = "deleted", "deleted"
 
-    # What history follows: what decides a rank or a plan, and where the feature sits.
+    # What history follows: every field a person sets but the long texts, the inputs first.
     RECORDED_FIELDS = (
         *WSJF_INPUTS,
-        "estimate_points",
-        "kind",
-        "status",
-        "pi",
-        "fixed_date",
-        "cost_of_delay_per_week",
-        "duration_weeks",
-        "urgency_profile",
-        "team",
-        "epic",
-        "title",
+        *(f for f in Feature.EDITABLE_FIELDS if f not in (*WSJF_INPUTS, *FEATURE_LONG_TEXTS)),
     )
     # Recorded beside a change of the inputs, so a reader sees what it did to the score.
     DERIVED_FIELDS = ("cost_of_delay", "wsjf")
