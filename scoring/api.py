@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backlog.access import arts_visible_to, feature_visible_or_404
+from backlog.api import choice_field
 from backlog.models import Art, Feature
 from popm.api import timestamp_text
 from scoring.backlog_marks import fragile_feature_ids
@@ -27,22 +28,8 @@ ART_ID_SQL = f'"{Art._meta.db_table}"."id"'
 
 class BacklogFilters(serializers.Serializer):
     pi = serializers.IntegerField(required=False, min_value=1)
-    kind = serializers.ChoiceField(
-        choices=Feature.Kind.choices,
-        required=False,
-        error_messages={
-            "invalid_choice": '"{input}" is not allowed; use one of: ' + ", ".join(Feature.Kind.values) + "."
-        },
-    )
-    status = serializers.ChoiceField(
-        choices=Feature.Status.choices,
-        required=False,
-        error_messages={
-            "invalid_choice": '"{input}" is not allowed; use one of: '
-            + ", ".join(Feature.Status.values)
-            + "."
-        },
-    )
+    kind = choice_field(Feature.Kind, required=False)
+    status = choice_field(Feature.Status, required=False)
     fragile = serializers.BooleanField(
         required=False,
         default=False,

@@ -96,6 +96,19 @@ def backlog_page_features(
     return features.values(*BACKLOG_ROW_FIELDS, team_name=F("team__name"), pi_name=F("pi__name"))
 
 
+def backlog_page_features_filtered(*, art_id: int, filters: dict) -> QuerySet:
+    """backlog_page_features for the cleaned data of the page's BacklogFilterForm (the page
+    and the exports show the same rows for the same filters)."""
+    return backlog_page_features(
+        art_id=art_id,
+        pi_id=filters["pi"].pk if filters.get("pi") else None,
+        kind=filters.get("kind") or None,
+        status=filters.get("status") or None,
+        team_id=filters["team"].pk if filters.get("team") else None,
+        search=filters.get("q", ""),
+    )
+
+
 def last_done_run(*, art_id: int) -> ScoringRun | None:
     return ScoringRun.objects.filter(art_id=art_id, status=ScoringRun.Status.DONE).order_by("-pk").first()
 

@@ -53,14 +53,7 @@ def _moves_since_load(request: HttpRequest, art: Art) -> tuple[dict, datetime | 
 def _backlog_context(request: HttpRequest, art: Art) -> dict:
     form = BacklogFilterForm(request.GET, art_id=art.pk)
     filters = form.cleaned_data if form.is_valid() else {}
-    features = selectors.backlog_page_features(
-        art_id=art.pk,
-        pi_id=filters["pi"].pk if filters.get("pi") else None,
-        kind=filters.get("kind") or None,
-        status=filters.get("status") or None,
-        team_id=filters["team"].pk if filters.get("team") else None,
-        search=filters.get("q", ""),
-    )
+    features = selectors.backlog_page_features_filtered(art_id=art.pk, filters=filters)
     page = Paginator(features, PAGE_SIZE).get_page(filters.get("page"))
     pi = current_pi(art_id=art.pk, today=timezone.localdate())
     moment, ranks_then = _ranks_then(request, art, filters.get("since") or "pi", page)

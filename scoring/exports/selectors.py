@@ -11,7 +11,7 @@ from backlog.selectors import current_pi
 from scoring.exports.sheets import Sheet
 from scoring.forms import BacklogFilterForm
 from scoring.planning.selectors import pi_plan
-from scoring.selectors import backlog_page_features
+from scoring.selectors import backlog_page_features_filtered
 
 
 def export_rows(*, art: Art, query: dict) -> list[dict]:
@@ -21,16 +21,7 @@ def export_rows(*, art: Art, query: dict) -> list[dict]:
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         raise InputError(field, errors[0])
-    filters = form.cleaned_data
-    features = backlog_page_features(
-        art_id=art.pk,
-        pi_id=filters["pi"].pk if filters.get("pi") else None,
-        kind=filters.get("kind") or None,
-        status=filters.get("status") or None,
-        team_id=filters["team"].pk if filters.get("team") else None,
-        search=filters.get("q", ""),
-    )
-    return list(features)
+    return list(backlog_page_features_filtered(art_id=art.pk, filters=form.cleaned_data))
 
 
 CAPACITY_HEADERS = (

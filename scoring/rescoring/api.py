@@ -16,7 +16,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from backlog.access import art_edit_or_403, art_scoped_visible_or_404, art_visible_or_404
-from backlog.api import FeatureSerializer, expected_version
+from backlog.api import FeatureSerializer, choice_field, expected_version
 from backlog.models import Feature
 from backlog.selectors import current_pi
 from popm.api import timestamp_text
@@ -110,15 +110,7 @@ class TcProposalOutput(serializers.ModelSerializer):
 
 
 class TcProposalFilters(serializers.Serializer):
-    status = serializers.ChoiceField(
-        choices=TcProposal.Status.choices,
-        required=False,
-        error_messages={
-            "invalid_choice": '"{input}" is not allowed; use one of: '
-            + ", ".join(TcProposal.Status.values)
-            + "."
-        },
-    )
+    status = choice_field(TcProposal.Status, required=False)
 
 
 class ArtTcProposalsApi(APIView):
