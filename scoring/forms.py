@@ -1,14 +1,10 @@
 from django import forms
 
 from backlog.forms import ScaleChoiceField
+from backlog.history import FIELD_LABELS
 from backlog.models import Feature, ProgramIncrement, Team
 
-INPUT_LABELS = {
-    "user_business_value": "User-Business Value",
-    "time_criticality": "Time Criticality",
-    "risk_reduction": "RR|OE",
-    "job_size": "Job Size",
-}
+INPUT_LABELS = {field: FIELD_LABELS[field] for field in Feature.SCORE_INPUTS}
 
 
 class BacklogFilterForm(forms.Form):
