@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from backlog.errors import InputError
 from backlog.history import HistoryEntry, history_entries
-from backlog.models import Feature, FeatureChange
+from backlog.models import Feature, FeatureChange, ProgramIncrement
 from backlog.selectors import current_pi
 from scoring.models import FeatureScore, ScoringRun
 from scoring.wsjf import RankInput, rank_key
@@ -72,7 +72,9 @@ def moment_parse(*, art_id: int, since: str | None, today: date | None = None) -
     """The moment `since` names for this ART; raises InputError naming `since` if it names none."""
     since = (since or "").strip()
     if not since:
-        return _moment_pi_start(art_id=art_id, today=today or timezone.localdate())
+        return moment_pi_start(
+            art_id=art_id, pi=current_pi(art_id=art_id, today=today or timezone.localdate())
+        )
     if since.isdigit():
         run = ScoringRun.objects.filter(art_id=art_id, pk=int(since), status=ScoringRun.Status.DONE).first()
         if run is None:
@@ -95,8 +97,8 @@ def _moment_time(since: str) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
-def _moment_pi_start(*, art_id: int, today: date) -> Moment:
-    pi = current_pi(art_id=art_id, today=today)
+def moment_pi_start(*, art_id: int, pi: ProgramIncrement | None) -> Moment:
+    """The default moment: the start of the ART's current PI (pi), or before any ranking."""
     if pi is None:
         return Moment(0, None, "since it was first ranked")
     at = datetime.combine(pi.start_date, time(0), tzinfo=UTC)

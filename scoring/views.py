@@ -20,13 +20,13 @@ from backlog.access import (
     user_can_edit_art,
 )
 from backlog.errors import InputError
-from backlog.models import Art, Feature, FeatureChange
+from backlog.models import Art, Feature, FeatureChange, ProgramIncrement
 from backlog.selectors import current_pi, score_stale_before
 from backlog.services import VersionConflict, feature_update
 from scoring import charts, selectors
 from scoring.backlog_marks import backlog_marks
 from scoring.forms import INPUT_LABELS, BacklogFilterForm, ScoreRowForm
-from scoring.rank_changes import Moment, moment_parse, rank_change_explain, ranks_after_run
+from scoring.rank_changes import Moment, moment_parse, moment_pi_start, rank_change_explain, ranks_after_run
 from scoring.selectors import art_scores_current
 
 PAGE_SIZE = 1000
@@ -56,7 +56,7 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
     features = selectors.backlog_page_features_filtered(art_id=art.pk, filters=filters)
     page = Paginator(features, PAGE_SIZE).get_page(filters.get("page"))
     pi = current_pi(art_id=art.pk, today=timezone.localdate())
-    moment, ranks_then = _ranks_then(request, art, filters.get("since") or "pi", page)
+    moment, ranks_then = _ranks_then(request, art, filters.get("since") or "pi", page, pi)
     moves, edited_since = _moves_since_load(request, art)
     status = _scoring_status(art)
     marks = backlog_marks(art=art, pi=filters.get("pi") or pi)
@@ -84,7 +84,9 @@ def _backlog_context(request: HttpRequest, art: Art) -> dict:
     }
 
 
-def _ranks_then(request: HttpRequest, art: Art, since: str, page) -> tuple[Moment | None, dict | None]:
+def _ranks_then(
+    request: HttpRequest, art: Art, since: str, page, pi: ProgramIncrement | None
+) -> tuple[Moment | None, dict | None]:
     """The moment the rank arrows count from, and the ranks then of the page's features."""
     if since == "off":
         return None, None
@@ -96,7 +98,7 @@ def _ranks_then(request: HttpRequest, art: Art, since: str, page) -> tuple[Momen
                 moment.run_id, moment.at, moment.label.replace("since", "since your last visit,", 1)
             )
     else:
-        moment = moment_parse(art_id=art.pk, since="")
+        moment = moment_pi_start(art_id=art.pk, pi=pi)  # the current PI the page already read
     if moment is None or moment.run_id == 0:
         # Nothing was ranked then: every row would say "new"; the caption says it once.
         return moment, None
