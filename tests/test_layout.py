@@ -32,7 +32,17 @@ def test_the_top_level_holds_only_what_the_product_card_names():
 def test_every_module_of_scoring_is_held_by_the_rooms_contract():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
     (contract,) = [c for c in config["contracts"] if c["name"].startswith("scoring's own modules")]
-    rooms = {"planning", "tradeoffs", "rescoring", "exports", "migrations", "__init__", "backlog_marks"}
+    # management holds load_demo, which composes every room's demo data.
+    rooms = {
+        "planning",
+        "tradeoffs",
+        "rescoring",
+        "exports",
+        "migrations",
+        "__init__",
+        "backlog_marks",
+        "management",
+    }
     modules = {f"scoring.{path.stem}" for path in (ROOT / "scoring").iterdir() if path.stem not in rooms}
     modules.discard("scoring.__pycache__")
     assert modules <= set(contract["source_modules"])

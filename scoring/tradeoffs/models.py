@@ -36,6 +36,8 @@ class ShareLink(models.Model):
     Only a hash of the token is stored: the link is shown once, when it is created.
     """
 
+    TOKEN_SALT = "tradeoffs.share-link"
+
     tradeoff = models.ForeignKey(SavedTradeoff, on_delete=models.CASCADE, related_name="share_links")
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(

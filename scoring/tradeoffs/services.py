@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from backlog.models import Art, Feature
+from scoring.share_tokens import share_token_new
 from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
 from scoring.tradeoffs.questions import TradeoffInputError
 from scoring.tradeoffs.selectors import pin_effect, tradeoff_evaluate
-from scoring.tradeoffs.share_tokens import share_token_new
 
 SHARE_DAYS_DEFAULT = 14
 SHARE_DAYS_MAX = 90
@@ -65,7 +65,7 @@ def share_link_create(
     """A new read-only link; returns it with its token, which is not stored and shown once."""
     if not 1 <= days <= SHARE_DAYS_MAX:
         raise TradeoffInputError("expires_in_days", f"expires_in_days must be 1 to {SHARE_DAYS_MAX}.")
-    token, token_hash = share_token_new()
+    token, token_hash = share_token_new(salt=ShareLink.TOKEN_SALT)
     link = ShareLink.objects.create(
         tradeoff=tradeoff,
         token_hash=token_hash,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from backlog.access import art_editable_or_403, art_visible_or_404, user_can_edit_art
 from backlog.models import Art
+from scoring.share_tokens import ShareTokenInvalid, share_token_hash
 from scoring.tradeoffs import selectors, services
 from scoring.tradeoffs.charts import value_chart
 from scoring.tradeoffs.delay_cost import MONEY
@@ -26,7 +27,6 @@ from scoring.tradeoffs.forms import (
 )
 from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
 from scoring.tradeoffs.questions import TradeoffInputError
-from scoring.tradeoffs.share_tokens import ShareTokenInvalid, share_token_hash
 
 MOVED_ROWS_SHOWN = 50
 
@@ -153,7 +153,7 @@ def share_link_revoke_view(request: HttpRequest, art_id: int, link_id: int) -> H
 def shared_tradeoff_page(request: HttpRequest, token: str) -> HttpResponse:
     """The one thing a share link opens: a saved trade-off, read-only, no account needed."""
     try:
-        token_hash = share_token_hash(token)
+        token_hash = share_token_hash(token, salt=ShareLink.TOKEN_SALT)
     except ShareTokenInvalid as error:
         raise Http404("No such link.") from error
     link = ShareLink.objects.filter(token_hash=token_hash).select_related("tradeoff__art").first()

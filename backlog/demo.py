@@ -1,4 +1,6 @@
-"""Demo data: one believable ART, and fresh demo logins printed on every call."""
+"""The backlog part of the demo: one believable ART (teams, PIs, epics, features, stakeholders and
+their requests) and fresh demo logins. `manage.py load_demo` (in scoring) calls it, then lets
+every room of scoring add its own demo data to the same ART."""
 
 import random
 import secrets
@@ -7,14 +9,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from backlog import services
 from backlog.access import POPM_GROUP, STAKEHOLDER_GROUP
 from backlog.models import Art, Feature, FeatureChange, Stakeholder
 from backlog.services import feature_scores_fill
-from backlog.signals import ranking_inputs_changed
 
 ART_NAME = "Commerce Platform ART"
 
@@ -290,108 +289,99 @@ SCALE_WEIGHTED = [1, 1, 2, 2, 3, 3, 5, 5, 8, 8, 13, 20]
 ESTIMATES = [3, 5, 8, 8, 13, 13, 20, 20, 40]
 
 
-class Command(BaseCommand):
-    help = "Load one demo ART (idempotent) and print fresh demo logins."
+def demo_art_load() -> tuple[Art, bool]:
+    """The demo ART, created with its backlog when it does not exist yet: (art, created)."""
+    art, created = Art.objects.get_or_create(
+        name=ART_NAME, defaults={"description": "Checkout, payments, partner marketplace and mobile."}
+    )
+    if created:
+        _art_fill(art)
+    return art, created
 
-    @transaction.atomic
-    def handle(self, *args, **options) -> None:
-        art, created = Art.objects.get_or_create(
-            name=ART_NAME, defaults={"description": "Checkout, payments, partner marketplace and mobile."}
+
+def demo_logins_reset(art: Art) -> list[tuple[str, str, str]]:
+    """(role, username, new password) of the three demo logins, with fresh passwords."""
+    User = get_user_model()
+    logins = []
+    for role, username, group in (
+        ("POPM", "paula", POPM_GROUP),
+        ("Stakeholder", "sam", STAKEHOLDER_GROUP),
+        ("Admin", "admin", None),
+    ):
+        user, _ = User.objects.get_or_create(username=username)
+        password = secrets.token_urlsafe(9)
+        user.set_password(password)
+        user.is_staff = user.is_superuser = group is None
+        user.save()
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        logins.append((role, username, password))
+    art.popms.add(User.objects.get(username="paula"))
+    Stakeholder.objects.filter(art=art, name="Sam Rivera").update(user=User.objects.get(username="sam"))
+    return logins
+
+
+def _money_view_add(features: list[Feature], rng: random.Random) -> None:
+    """CD3 data for some features, close to but not exactly their relative scores."""
+    for feature in features:
+        per_week = feature.cost_of_delay * rng.choice([600, 800, 1000, 1200, 1500])
+        feature.cost_of_delay_per_week = Decimal(per_week).quantize(Decimal("100"))
+        feature.duration_weeks = Decimal(feature.job_size) * Decimal(rng.choice(["0.5", "0.8", "1", "1.2"]))
+        feature.urgency_profile = "expedite" if feature.time_criticality >= 13 else "standard"
+    features[0].fixed_date = date(2027, 1, 29)
+    features[0].urgency_profile = "fixed_date"
+
+
+def _art_fill(art: Art) -> None:
+    rng = random.Random(2026)
+    teams = [services.team_create(art=art, acting_user=None, name=n, velocity=v) for n, v in TEAMS]
+    pis = [services.pi_create(art=art, acting_user=None, name=n, start_date=s, end_date=e) for n, s, e in PIS]
+    epics = [services.epic_create(art=art, acting_user=None, title=t, description=d) for t, d in EPICS]
+    features = []
+    for index, (title, kind, epic_index, description) in enumerate(FEATURES):
+        status = (
+            STATUSES[index % len(STATUSES)]
+            if kind == "business"
+            else rng.choice(["analyzing", "backlog", "backlog", "implementing"])
         )
-        if created:
-            self.load_art(art)
-        logins = self.reset_logins(art)
-        transaction.on_commit(
-            lambda: ranking_inputs_changed.send(sender=Feature, art_id=art.pk, acting_user=None)
+        scored = status != "funnel" or rng.random() < 0.3
+        feature = Feature(
+            art=art,
+            epic=epics[epic_index],
+            team=teams[index % len(teams)],
+            pi=pis[0] if status in ("implementing", "validating", "done") else None,
+            title=title,
+            description=description,
+            benefit_hypothesis=f"If we deliver “{title.lower()}”, we expect measurably better conversion or lower cost within one PI.",
+            acceptance_criteria="- Works on web and mobile\n- Covered by automated tests\n- Documented for support",
+            kind=kind,
+            status=status,
+            estimate_points=Decimal(rng.choice(ESTIMATES)) if scored and rng.random() > 0.08 else None,
         )
-        self.stdout.write(self.style.SUCCESS(f"Demo ART: {art.name} ({art.features.count()} features)"))
-        for role, username, password in logins:
-            self.stdout.write(f"  {role:<12} username: {username:<8} password: {password}")
-
-    def reset_logins(self, art: Art) -> list[tuple[str, str, str]]:
-        User = get_user_model()
-        logins = []
-        for role, username, group in (
-            ("POPM", "paula", POPM_GROUP),
-            ("Stakeholder", "sam", STAKEHOLDER_GROUP),
-            ("Admin", "admin", None),
-        ):
-            user, _ = User.objects.get_or_create(username=username)
-            password = secrets.token_urlsafe(9)
-            user.set_password(password)
-            user.is_staff = user.is_superuser = group is None
-            user.save()
-            if group:
-                user.groups.add(Group.objects.get(name=group))
-            logins.append((role, username, password))
-        art.popms.add(User.objects.get(username="paula"))
-        Stakeholder.objects.filter(art=art, name="Sam Rivera").update(user=User.objects.get(username="sam"))
-        return logins
-
-    def add_money_view(self, features: list[Feature], rng: random.Random) -> None:
-        """CD3 data for some features, close to but not exactly their relative scores."""
-        for feature in features:
-            per_week = feature.cost_of_delay * rng.choice([600, 800, 1000, 1200, 1500])
-            feature.cost_of_delay_per_week = Decimal(per_week).quantize(Decimal("100"))
-            feature.duration_weeks = Decimal(feature.job_size) * Decimal(
-                rng.choice(["0.5", "0.8", "1", "1.2"])
+        if scored:
+            feature.user_business_value = rng.choice(SCALE_WEIGHTED)
+            feature.time_criticality = rng.choice(SCALE_WEIGHTED)
+            feature.risk_reduction = rng.choice(SCALE_WEIGHTED)
+            feature.job_size = rng.choice(SCALE_WEIGHTED)
+        feature_scores_fill(feature)
+        features.append(feature)
+    # Relative estimation: the smallest item of every column is a 1.
+    scored_features = [feature for feature in features if feature.is_scored]
+    for field, feature in zip(Feature.SCORE_INPUTS, scored_features[1:5]):
+        setattr(feature, field, 1)
+        feature_scores_fill(feature)
+    _money_view_add([f for f in features if f.is_scored and f.status != "done"][:16], rng)
+    Feature.objects.bulk_create(features)
+    by_title = {feature.title: feature for feature in Feature.objects.filter(art=art)}
+    services.features_created_record(
+        features=list(by_title.values()),
+        acting_user=None,
+        door=FeatureChange.Door.SCRIPT,
+        source="demo data",
+    )
+    for name, title, requests in STAKEHOLDERS:
+        stakeholder = services.stakeholder_create(art=art, acting_user=None, name=name, title=title)
+        for feature_title, note in requests:
+            services.feature_request_create(
+                stakeholder=stakeholder, feature=by_title[feature_title], acting_user=None, note=note
             )
-            feature.urgency_profile = "expedite" if feature.time_criticality >= 13 else "standard"
-        features[0].fixed_date = date(2027, 1, 29)
-        features[0].urgency_profile = "fixed_date"
-
-    def load_art(self, art: Art) -> None:
-        rng = random.Random(2026)
-        teams = [services.team_create(art=art, acting_user=None, name=n, velocity=v) for n, v in TEAMS]
-        pis = [
-            services.pi_create(art=art, acting_user=None, name=n, start_date=s, end_date=e) for n, s, e in PIS
-        ]
-        epics = [services.epic_create(art=art, acting_user=None, title=t, description=d) for t, d in EPICS]
-        features = []
-        for index, (title, kind, epic_index, description) in enumerate(FEATURES):
-            status = (
-                STATUSES[index % len(STATUSES)]
-                if kind == "business"
-                else rng.choice(["analyzing", "backlog", "backlog", "implementing"])
-            )
-            scored = status != "funnel" or rng.random() < 0.3
-            feature = Feature(
-                art=art,
-                epic=epics[epic_index],
-                team=teams[index % len(teams)],
-                pi=pis[0] if status in ("implementing", "validating", "done") else None,
-                title=title,
-                description=description,
-                benefit_hypothesis=f"If we deliver “{title.lower()}”, we expect measurably better conversion or lower cost within one PI.",
-                acceptance_criteria="- Works on web and mobile\n- Covered by automated tests\n- Documented for support",
-                kind=kind,
-                status=status,
-                estimate_points=Decimal(rng.choice(ESTIMATES)) if scored and rng.random() > 0.08 else None,
-            )
-            if scored:
-                feature.user_business_value = rng.choice(SCALE_WEIGHTED)
-                feature.time_criticality = rng.choice(SCALE_WEIGHTED)
-                feature.risk_reduction = rng.choice(SCALE_WEIGHTED)
-                feature.job_size = rng.choice(SCALE_WEIGHTED)
-            feature_scores_fill(feature)
-            features.append(feature)
-        # Relative estimation: the smallest item of every column is a 1.
-        scored_features = [feature for feature in features if feature.is_scored]
-        for field, feature in zip(Feature.SCORE_INPUTS, scored_features[1:5]):
-            setattr(feature, field, 1)
-            feature_scores_fill(feature)
-        self.add_money_view([f for f in features if f.is_scored and f.status != "done"][:16], rng)
-        Feature.objects.bulk_create(features)
-        by_title = {feature.title: feature for feature in Feature.objects.filter(art=art)}
-        services.features_created_record(
-            features=list(by_title.values()),
-            acting_user=None,
-            door=FeatureChange.Door.SCRIPT,
-            source="demo data",
-        )
-        for name, title, requests in STAKEHOLDERS:
-            stakeholder = services.stakeholder_create(art=art, acting_user=None, name=name, title=title)
-            for feature_title, note in requests:
-                services.feature_request_create(
-                    stakeholder=stakeholder, feature=by_title[feature_title], acting_user=None, note=note
-                )

@@ -1,0 +1,33 @@
+"""`manage.py load_demo`: the demo ART with every room's demo data, and fresh demo logins.
+
+It lives in scoring because it composes the rooms: backlog's part first (backlog knows no room),
+then each room's own `demo_load`, once, when the ART is created.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from backlog.demo import demo_art_load, demo_logins_reset
+from backlog.models import Feature
+from backlog.signals import ranking_inputs_changed
+
+# Each room's demo data, in this order, for a newly created demo ART: a function of (*, art).
+ROOM_DEMOS: tuple = ()
+
+
+class Command(BaseCommand):
+    help = "Load one demo ART (idempotent) and print fresh demo logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        art, created = demo_art_load()
+        logins = demo_logins_reset(art)
+        if created:
+            for room_demo_load in ROOM_DEMOS:
+                room_demo_load(art=art)
+        transaction.on_commit(
+            lambda: ranking_inputs_changed.send(sender=Feature, art_id=art.pk, acting_user=None)
+        )
+        self.stdout.write(self.style.SUCCESS(f"Demo ART: {art.name} ({art.features.count()} features)"))
+        for role, username, password in logins:
+            self.stdout.write(f"  {role:<12} username: {username:<8} password: {password}")
