@@ -2,11 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from backlog.access import art_visible_or_404, pi_editable_or_403, pi_visible_or_404, user_can_edit_art
 from backlog.models import ProgramIncrement
@@ -63,9 +63,25 @@ def capacity_page(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse
     )
 
 
+def _form_address_opened(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse | None:
+    """A form's address opened as a page (a reload after a refused form, a bookmark): the
+    capacity page it belongs to, for anyone who may see it; None for a POST."""
+    if request.method == "POST":
+        return None
+    pi = pi_visible_or_404(request.user, pi_id, art=art_visible_or_404(request.user, art_id))
+    return redirect(_page_url(pi, _mode(request)))
+
+
+# The forms' addresses answer GET with the capacity page, so a refused form that re-rendered
+# the page at its own address still works on reload.
+form_address = require_http_methods(["GET", "HEAD", "POST"])
+
+
 @login_required
-@require_POST
+@form_address
 def allocation_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
+    if opened := _form_address_opened(request, art_id, pi_id):
+        return opened
     pi = pi_editable_or_403(request.user, pi_id, art=art_visible_or_404(request.user, art_id))
     form = AllocationForm(request.POST)
     if not form.is_valid():
@@ -77,8 +93,10 @@ def allocation_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpResp
 
 
 @login_required
-@require_POST
+@form_address
 def team_capacity_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
+    if opened := _form_address_opened(request, art_id, pi_id):
+        return opened
     pi = pi_editable_or_403(request.user, pi_id, art=art_visible_or_404(request.user, art_id))
     form = TeamCapacityForm(request.POST, teams=pi_team_capacities(pi=pi))
     if not form.is_valid():
@@ -89,12 +107,17 @@ def team_capacity_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpR
 
 
 @login_required
-@require_POST
+@form_address
 def plan_commit(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
+    if opened := _form_address_opened(request, art_id, pi_id):
+        return opened
     pi = pi_editable_or_403(request.user, pi_id, art=art_visible_or_404(request.user, art_id))
     form = CommitForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest("mode: use one of strict, fill.")
+        messages.error(
+            request, "Nothing was committed: the form sent no plan mode (strict or fill). Try again."
+        )
+        return redirect(_page_url(pi, STRICT))
     try:
         commit = services.plan_commit(
             pi=pi,
