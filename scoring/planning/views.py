@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from backlog.access import art_visible_or_404, pi_editable_or_403, pi_visible_or_404, user_can_edit_art
 from backlog.models import ProgramIncrement
-from backlog.selectors import current_pi
+from backlog.selectors import pi_to_plan
 from scoring.planning import services
 from scoring.planning.capacity import MODES, STRICT
 from scoring.planning.forms import AllocationForm, CommitForm, TeamCapacityForm
@@ -48,9 +48,10 @@ def _render(request: HttpRequest, pi: ProgramIncrement, *, status: int = 200, **
 
 @login_required
 def capacity_page_current(request: HttpRequest, art_id: int) -> HttpResponse:
-    """The plan of the PI running now, else the next one; an empty page if the ART has none."""
+    """The plan of the PI to plan (the next one to start; backlog.selectors.pi_to_plan); an
+    empty page if the ART has none."""
     art = art_visible_or_404(request.user, art_id)
-    pi = current_pi(art_id=art.pk, today=timezone.localdate())
+    pi = pi_to_plan(art_id=art.pk, today=timezone.localdate())
     if pi is None:
         return render(request, "planning/no_pi.html", {"art": art, "nav": "capacity"})
     return redirect("planning:pi-capacity", art_id=art.pk, pi_id=pi.pk)
