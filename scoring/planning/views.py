@@ -31,7 +31,11 @@ def _page_url(pi: ProgramIncrement, mode: str) -> str:
 
 def _render(request: HttpRequest, pi: ProgramIncrement, *, status: int = 200, **forms) -> HttpResponse:
     state = pi_plan(pi=pi, mode=_mode(request))
+    today = timezone.localdate()
+    to_plan = pi_to_plan(art_id=pi.art_id, today=today)
     context = {
+        "pi_to_plan": to_plan,
+        "pi_running": pi.start_date <= today <= pi.end_date,
         "art": pi.art,
         "nav": "capacity",
         "pi": pi,

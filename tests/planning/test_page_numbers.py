@@ -3,12 +3,15 @@ Alpha 10 x 4 = 40 and Beta 15 x 4 = 60 points, 100 in all; 70/20/10 gives busine
 enabler 20, exploration 10. Strict business walk: Ticketing 30 (40 left), Seat map 25 (15
 left), Refunds 20 does not fit: the line. Enabler: Upgrade Postgres 15 of 20."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from backlog.models import Feature
 from scoring.planning import services
+from tests.factories import ProgramIncrementFactory
 from tests.planning.test_page import page_url
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +101,18 @@ def test_a_feature_that_left_the_plan_but_stays_in_the_pi_is_listed_once_at_risk
     assert "Seat map" not in leaves_box and '<span class="cap-count">0</span>' in leaves_box
     risk_box = html[html.index("<h3>At risk") :]
     assert "Seat map" in risk_box[: risk_box.index("</ul>")] and "left the plan" in risk_box
+
+
+def test_a_running_pi_points_to_the_pi_to_plan(client, alice, plan_setup, rail):
+    today = timezone.localdate()
+    running = plan_setup["pi"]
+    running.start_date, running.end_date = today - timedelta(days=10), today + timedelta(days=60)
+    running.save()
+    next_pi = ProgramIncrementFactory(
+        art=rail, name="PI 27.1", start_date=today + timedelta(days=61), end_date=today + timedelta(days=130)
+    )
+    client.force_login(alice)
+    html = client.get(page_url(running)).content.decode()
+    assert "PI 26.4 is running already. The PI to plan is" in html
+    assert "PI 27.1 <small>· to plan</small>" in html
+    assert "is running already" not in client.get(page_url(next_pi)).content.decode()
