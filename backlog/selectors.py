@@ -27,6 +27,18 @@ def current_pi(*, art_id: int, today: date) -> ProgramIncrement | None:
     )
 
 
+def pi_to_plan(*, art_id: int, today: date) -> ProgramIncrement | None:
+    """The ART's PI to plan: the one the capacity page opens on.
+
+    Planning happens before a PI starts, so: the first PI that starts after today (of two
+    starting the same day, the one made first), never one already running. When no later PI
+    is scheduled yet, the current PI (current_pi), so the page still shows a plan. None only
+    for an ART with no PI at all.
+    """
+    later = ProgramIncrement.objects.filter(art_id=art_id, start_date__gt=today)
+    return later.order_by("start_date", "pk").first() or current_pi(art_id=art_id, today=today)
+
+
 def score_stale_before(pi: ProgramIncrement | None) -> date | None:
     """Scores set before this day are stale: SAFe re-scores at every PI boundary, so a score
     from before the current PI started is due again. None (nothing stale) without a PI."""

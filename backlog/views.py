@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from backlog import selectors, services
@@ -62,7 +62,7 @@ def feature_page(request: HttpRequest, feature_id: int) -> HttpResponse:
     feature = feature_visible_or_404(request.user, feature_id)
     can_edit = user_can_edit_art(request.user, feature.art_id)
     if request.method == "POST" and not can_edit:
-        return HttpResponseForbidden("Only a POPM of this ART may edit its features.")
+        raise PermissionDenied("Only a POPM of this ART may edit its features.")
     form = FeatureForm(request.POST or None, instance=feature, art_id=feature.art_id)
     conflict = []
     if request.method == "POST" and form.is_valid():

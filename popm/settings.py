@@ -86,7 +86,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "popm.error_pages.ErrorPageMiddleware",
 ]
+CSRF_FAILURE_VIEW = "popm.error_pages.csrf_failure"
 
 ROOT_URLCONF = "popm.urls"
 WSGI_APPLICATION = "popm.wsgi.application"

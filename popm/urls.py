@@ -31,3 +31,9 @@ urlpatterns = [
     path("", include("scoring.rescoring.urls")),
     path("", include("scoring.exports.urls")),
 ]
+
+# popm's own error pages (popm.error_pages), in the product's layout.
+handler400 = "popm.error_pages.bad_request"
+handler403 = "popm.error_pages.permission_denied"
+handler404 = "popm.error_pages.page_not_found"
+handler500 = "popm.error_pages.server_error"

@@ -68,6 +68,8 @@ class ShareLinkForm(forms.Form):
         initial=SHARE_DAYS_DEFAULT,
         label="Expires after (days)",
         error_messages={
+            "required": f"Say for how many days the link works: 1 to {SHARE_DAYS_MAX}.",
+            "invalid": f"Days must be a whole number from 1 to {SHARE_DAYS_MAX}.",
             "min_value": f"Days must be 1 to {SHARE_DAYS_MAX}.",
             "max_value": f"Days must be 1 to {SHARE_DAYS_MAX}.",
         },
