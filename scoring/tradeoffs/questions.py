@@ -26,6 +26,8 @@ FEATURE_FIELDS = (
     "duration_weeks",
     "urgency_profile",
     "created_at",
+    "pinned_position",
+    "pinned_at",
 )
 
 

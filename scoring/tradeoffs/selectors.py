@@ -7,6 +7,7 @@ to two more.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -33,9 +34,10 @@ from scoring.tradeoffs.questions import (
     sequence_rows,
     unit_for,
 )
-from scoring.wsjf import cost_of_delay
+from scoring.wsjf import Pin, cost_of_delay, pinned_order
 
 ONE_PLACE = Decimal("0.1")
+PIN_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # a pin without its time (never written so) sorts first
 
 
 def _job(row: dict, unit: str) -> Job:
@@ -267,8 +269,20 @@ def cd3_comparison(*, art_id: int) -> list[dict]:
     ]
 
 
+def _pins(rows: list[dict]) -> list[Pin]:
+    """The active pins of these rows, as the scoring run reads them (Feature.pinned_position)."""
+    return [
+        Pin(row["id"], row["pinned_position"], row["pinned_at"] or PIN_EPOCH)
+        for row in rows
+        if row["pinned_position"]
+    ]
+
+
 def pin_effect(*, art: Art, feature_id: int, position: int) -> dict[str, Any]:
-    """What pinning a feature at `position` does to the WSJF order of the ART's backlog.
+    """What pinning a feature at `position` does to the ART's ranked backlog as it is now
+    (WSJF order with the active pins applied, scoring.wsjf.pinned_order): the features it
+    jumps, and the extra delay cost of the backlog order with the pin against without it.
+    With no other pin that is the cost against the WSJF order.
 
     Raises TradeoffInputError when the feature is not in the ranked backlog or the position
     is not above its WSJF rank.
@@ -282,7 +296,8 @@ def pin_effect(*, art: Art, feature_id: int, position: int) -> dict[str, Any]:
             message = not_in_backlog_message(art, feature_id)
         raise TradeoffInputError("feature", message)
     jobs = [_job(row, RELATIVE) for row in rows]
-    best = [job.id for job in delay_cost.best_order(jobs, RELATIVE)]
+    best_jobs = delay_cost.best_order(jobs, RELATIVE)
+    best = [job.id for job in best_jobs]
     wsjf_rank = best.index(feature_id) + 1
     if not 1 <= position < wsjf_rank:
         allowed = "nothing: it is already first" if wsjf_rank == 1 else f"1 to {wsjf_rank - 1}"
@@ -291,13 +306,20 @@ def pin_effect(*, art: Art, feature_id: int, position: int) -> dict[str, Any]:
             f"'{by_id[feature_id]['title']}' ranks {wsjf_rank} by WSJF; a pin must put it higher "
             f"(position {allowed}).",
         )
-    comparison = delay_cost.compare(jobs, delay_cost.pin_to(best, feature_id, position), RELATIVE)
-    displaced = best[position - 1 : wsjf_rank - 1]
+    others = [pin for pin in _pins(rows) if pin.id != feature_id]
+    before = pinned_order(best, others)
+    # The new pin is the newest: at its position unless older pins hold it.
+    after = pinned_order(best, [*others, Pin(feature_id, position, timezone.now())])
+    place_before, place_after = before.index(feature_id), after.index(feature_id)
+    jumped = set(after[place_after + 1 :]) & set(before[:place_before])
+    displaced = [i for i in before if i in jumped]
+    extra = delay_cost.compare(jobs, after, RELATIVE, best=best_jobs).extra_delay_cost
+    extra -= delay_cost.compare(jobs, before, RELATIVE, best=best_jobs).extra_delay_cost
     return {
         "wsjf_rank": wsjf_rank,
         "unit": RELATIVE,
         "displaced": [{"id": i, "title": by_id[i]["title"]} for i in displaced],
-        "extra_delay_cost": comparison.extra_delay_cost,
+        "extra_delay_cost": extra,
     }
 
 
@@ -305,20 +327,14 @@ def pins_effect_now(*, art_id: int) -> dict[str, Any]:
     """The backlog order with every active pin applied, and what all the pins cost today.
 
     {"order": [feature ids, pins applied], "pins": n, "extra_delay_cost": Decimal} in
-    CoD x job-size units against the WSJF order. Pins of features that are done or no
-    longer scored are left out.
+    CoD x job-size units against the WSJF order. The order is the one the scoring run
+    stores as Feature.rank (scoring.wsjf.pinned_order). Pins of features that are done or
+    no longer scored are left out.
     """
     rows = [row for row in open_feature_rows(art_id) if is_scored(row)]
     jobs = [_job(row, RELATIVE) for row in rows]
     best = delay_cost.best_order(jobs, RELATIVE)
-    positions = dict(
-        Override.objects.filter(art_id=art_id, removed_at__isnull=True).values_list("feature_id", "position")
-    )
-    order = delay_cost.apply_pins([job.id for job in best], positions)
+    pins = _pins(rows)
+    order = pinned_order([job.id for job in best], pins)
     comparison = delay_cost.compare(jobs, order, RELATIVE, best=best)
-    in_backlog = {job.id for job in jobs}
-    return {
-        "order": order,
-        "pins": sum(1 for feature_id in positions if feature_id in in_backlog),
-        "extra_delay_cost": comparison.extra_delay_cost,
-    }
+    return {"order": order, "pins": len(pins), "extra_delay_cost": comparison.extra_delay_cost}
