@@ -45,9 +45,12 @@ def tradeoff_save(
     move: int | None = None,
     before: int | None = None,
     unit: str | None = None,
+    money_only: bool = False,
 ) -> SavedTradeoff:
     """Keep the answer as computed now; a shared link shows exactly this."""
-    result = tradeoff_evaluate(art=art, sequence=sequence, move=move, before=before, unit=unit)
+    result = tradeoff_evaluate(
+        art=art, sequence=sequence, move=move, before=before, unit=unit, money_only=money_only
+    )
     title = title.strip() or tradeoff_default_title(result)
     if len(title) > 200:
         raise TradeoffInputError("title", "title must be at most 200 characters.")
