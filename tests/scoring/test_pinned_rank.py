@@ -216,3 +216,16 @@ def test_the_openapi_schema_says_what_rank_and_wsjf_rank_are(api, alice):
     assert "pins applied" in row["rank"]["description"]
     assert "WSJF alone" in row["wsjf_rank"]["description"]
     assert "older pin first" in row["pinned_position"]["description"]
+
+
+def test_why_did_it_move_names_the_pin(api, alice, carol, rail, backlog):
+    first = art_rank_now(rail)
+    pin(api(alice), rail, backlog["E"], 1)
+    art_rank_now(rail)
+    moved = api(carol).get(f"/api/features/{backlog['E'].pk}/rank-change/", {"since": first.pk}).json()
+    assert (moved["from_rank"], moved["to_rank"]) == (5, 1)
+    assert "It is pinned to #1 (executive priority); by WSJF alone it ranks #5." in moved["words"]
+    passed = api(carol).get(f"/api/features/{backlog['A'].pk}/rank-change/", {"since": first.pk}).json()
+    assert [(m["title"], m["reason"]) for m in passed["passed_by"]] == [
+        ("E", "pinned to #1 (executive priority)")
+    ]
