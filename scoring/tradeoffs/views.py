@@ -262,7 +262,11 @@ def override_ledger_page(request: HttpRequest, art_id: int) -> HttpResponse:
         except TradeoffInputError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, f"Pinned “{pin.feature.title}” at rank {pin.position}.")
+            messages.success(
+                request,
+                f"Pinned “{pin.feature.title}” at rank {pin.position}. The ranked backlog and the PI "
+                "plan show it there as soon as the ranks are recomputed (usually seconds).",
+            )
             return redirect("tradeoffs:override-ledger", art_id=art.pk)
     ledger = selectors.overrides_ledger(art_id=art.pk)
     now = selectors.pins_effect_now(art_id=art.pk)
@@ -280,7 +284,11 @@ def override_remove_view(request: HttpRequest, art_id: int, override_id: int) ->
     art = art_editable_or_403(request.user, art_id)
     override = get_object_or_404(Override.objects.select_related("feature"), pk=override_id, art=art)
     services.override_remove(override=override, acting_user=request.user)
-    messages.success(request, f"Removed the pin: “{override.feature.title}” is back at its WSJF rank.")
+    messages.success(
+        request,
+        f"Removed the pin: “{override.feature.title}” goes back to its WSJF rank as soon as the ranks "
+        "are recomputed.",
+    )
     return redirect("tradeoffs:override-ledger", art_id=art.pk)
 
 
