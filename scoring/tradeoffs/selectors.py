@@ -269,8 +269,12 @@ def tradeoff_summary(result: dict[str, Any]) -> str:
         units = "CoD × job-size unit" if extra == 1 else "CoD × job-size units"
         relative = f"{plain_decimal_text(extra)} more {units} than the {best_name}"
         if result.get("extra_money") is not None:
-            money = money_text(result["extra_money"])
-            parts.append(f"costs about {money} more in money (Cost of Delay per week × weeks of delay)")
+            money = Decimal(result["extra_money"])
+            # Money per week need not follow the relative scores: a move can save money.
+            effect = (
+                f"costs about {money_text(money)} more" if money >= 0 else f"saves about {money_text(-money)}"
+            )
+            parts.append(f"{effect} in money (Cost of Delay per week × weeks of delay)")
             parts.append(relative)
         else:
             parts.append(f"costs {relative}")

@@ -67,10 +67,11 @@ def answer_lead(result: dict[str, Any]) -> list[dict[str, Any]]:
         )
         return lead
     if result.get("extra_money") is not None:
+        money = Decimal(result["extra_money"])
         lead.append(
             {
-                "label": "Extra cost in money",
-                "value": selectors.money_text(result["extra_money"]),
+                "label": "Extra cost in money" if money >= 0 else "Saved in money",
+                "value": selectors.money_text(abs(money)),
                 "note": "Cost of Delay per week × weeks of delay",
                 "extra": True,
             }

@@ -186,3 +186,14 @@ def test_quantities_in_words():
     assert money_text(Decimal("1234567.5")) == "1,234,567.50"
     assert money_text("1700") == "1,700"
     assert money_text(Decimal("-300")) == "-300"
+
+
+def test_a_move_that_saves_money_says_so(client, carol, rail):
+    TeamFactory(art=rail, velocity=20)
+    a = scored(rail, "A", 20, 20, 20, 1, estimate_points=Decimal("10"), cost_of_delay_per_week=Decimal("100"))
+    b = scored(rail, "B", 5, 5, 5, 1, estimate_points=Decimal("20"), cost_of_delay_per_week=Decimal("1000"))
+    client.force_login(carol)
+    page = text_of(whatif(client, rail, mode="move", move=b.pk, before=a.pk).content.decode())
+    # As above, A waits 2 weeks and B gains 1: 100 x 2 - 1000 x 1 = -800.
+    assert "saves about 800 in money (Cost of Delay per week × weeks of delay) and 45 more CoD" in page
+    assert "Saved in money 800" in page
