@@ -211,7 +211,7 @@ class Feature(models.Model):
         "urgency_profile",
     )
     # Computed by popm from the inputs, shown everywhere, never set by a person.
-    SCORE_RESULTS = ("cost_of_delay", "wsjf", "rank")
+    SCORE_RESULTS = ("cost_of_delay", "wsjf", "rank", "wsjf_rank")
 
     art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="features")
     pi = models.ForeignKey(
@@ -276,7 +276,16 @@ class Feature(models.Model):
     wsjf = models.DecimalField(
         max_digits=6, decimal_places=2, null=True, blank=True, editable=False, verbose_name="WSJF"
     )
+    # rank: the position in the ranked backlog with executive-priority pins applied (what the
+    # backlog page, the API, the exports and the PI plan's walk use); wsjf_rank: the pure WSJF
+    # position. Equal for every feature while the ART has no pin (docs/rules.md, "Pins").
     rank = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    wsjf_rank = models.PositiveIntegerField(null=True, blank=True, editable=False, verbose_name="WSJF rank")
+    # The feature's active pin (scoring.tradeoffs.Override), kept here by the tradeoffs room's
+    # services so that a scoring run reads it with the feature: the pinned position and when
+    # the pin was made (several pins at one position: the older first). Null: not pinned.
+    pinned_position = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    pinned_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -28,6 +28,8 @@ BACKLOG_FIELDS = (
     "cost_of_delay",
     "wsjf",
     "rank",
+    "wsjf_rank",
+    "pinned_position",
 )
 
 
@@ -36,7 +38,10 @@ def backlog_features(
 ) -> QuerySet:
     """The ART's backlog, rank 1 first, unranked (unscored) features after, oldest first.
 
-    Done features leave the backlog unless asked for with status="done".
+    This is THE ranked order a POPM works from: Feature.rank is the position with the pins
+    applied (scoring.wsjf.pinned_order, stored by the scoring run), so ordering by rank is
+    all a reader needs; Feature.wsjf_rank keeps the pure WSJF position. Done features leave
+    the backlog unless asked for with status="done".
     """
     features = Feature.objects.filter(art_id=art_id)
     if status:
@@ -60,6 +65,8 @@ BACKLOG_ROW_FIELDS = (
     "status",
     "version",
     "rank",
+    "wsjf_rank",
+    "pinned_position",
     "cost_of_delay",
     "wsjf",
     *Feature.SCORE_INPUTS,

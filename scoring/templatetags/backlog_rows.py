@@ -136,6 +136,17 @@ def _rank_change(row: dict, ranks_then: dict | None) -> str:
     )
 
 
+def _wsjf_rank(row: dict) -> str:
+    """The pure WSJF position beside the rank, where a pin moved the feature away from it."""
+    wsjf_rank = row.get("wsjf_rank")
+    if wsjf_rank is None or row["rank"] is None or wsjf_rank == row["rank"]:
+        return ""
+    return (
+        f'<span class="wsjf-rank" title="Rank #{row["rank"]} with the pins applied; '
+        f'#{wsjf_rank} by WSJF alone">WSJF #{wsjf_rank}</span>'
+    )
+
+
 def _move(move) -> str:
     if not move:
         return ""
@@ -176,7 +187,7 @@ def backlog_row(context, row: dict) -> SafeString:
     return mark_safe(
         f'<tr id="feature-{feature_id}" class="{" ".join(c for c in classes if c)}"{edit}>'
         f'<td class="rank num"><span class="rank-n">{_dash(row["rank"])}</span>'
-        f"{_rank_change(row, context.get('ranks_then'))}{_move(move)}</td>"
+        f"{_wsjf_rank(row)}{_rank_change(row, context.get('ranks_then'))}{_move(move)}</td>"
         f'<td class="title-col"><a href="{FEATURE_URL.format(feature_id)}">{title_html}</a>'
         f"{_badges(row, context.get('stale_before'))}{_marks(marks)}{notes}</td>"
         f'<td><span class="kind kind-{row["kind"]}">{KIND_LABELS.get(row["kind"], row["kind"])}</span></td>'
