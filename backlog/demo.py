@@ -24,13 +24,14 @@ PIS = [
     ("PI 2027.1", date(2026, 12, 14), date(2027, 2, 21)),
 ]
 
+# (title, description, UBV, TC, RR|OE, Job Size): epics are ranked by their own WSJF.
 EPICS = [
-    ("One-click checkout", "Cut checkout to a single confirmation for returning customers."),
-    ("Partner marketplace", "Let partners list and sell add-ons through our storefront."),
-    ("Payment resilience", "No lost order when a payment provider is slow or down."),
-    ("Mobile app parity", "Everything the web shop does, the mobile app does."),
-    ("Platform health", "Keep the platform cheap to run, safe and easy to change."),
-    ("Data and insights", "Give merchants and our teams numbers they can act on."),
+    ("One-click checkout", "Cut checkout to a single confirmation for returning customers.", 20, 8, 3, 13),
+    ("Partner marketplace", "Let partners list and sell add-ons through our storefront.", 13, 5, 8, 20),
+    ("Payment resilience", "No lost order when a payment provider is slow or down.", 13, 13, 20, 8),
+    ("Mobile app parity", "Everything the web shop does, the mobile app does.", 8, 1, 2, 13),
+    ("Platform health", "Keep the platform cheap to run, safe and easy to change.", 3, 5, 13, 8),
+    ("Data and insights", "Give merchants and our teams numbers they can act on.", 5, 2, 1, 5),
 ]
 
 # (title, kind, epic index, description)
@@ -448,7 +449,19 @@ def _art_fill(art: Art) -> None:
     popm, admin = _demo_user("paula"), _demo_user("admin")
     teams = [services.team_create(art=art, acting_user=None, name=n, velocity=v) for n, v in TEAMS]
     pis = [services.pi_create(art=art, acting_user=None, name=n, start_date=s, end_date=e) for n, s, e in PIS]
-    epics = [services.epic_create(art=art, acting_user=None, title=t, description=d) for t, d in EPICS]
+    epics = [
+        services.epic_create(
+            art=art,
+            acting_user=None,
+            title=title,
+            description=description,
+            user_business_value=ubv,
+            time_criticality=tc,
+            risk_reduction=rr,
+            job_size=size,
+        )
+        for title, description, ubv, tc, rr, size in EPICS
+    ]
     features = []
     for index, (title, kind, epic_index, description) in enumerate(FEATURES):
         status = (

@@ -144,7 +144,7 @@ def test_the_art_picker_shows_feature_count_current_pi_and_popms(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("backlog:home"))
     page = response.content.decode()
-    rail_card = page.split(f'data-testid="art-{rail.pk}"')[1].split("</li></ul></li>")[0]
-    assert "<strong>3</strong> open features" in rail_card
+    rail_card = page.split(f'data-testid="art-{rail.pk}"')[1].split("</dl>")[0]
+    assert "Open features</dt><dd><strong>3</strong>" in rail_card
     assert "PI now" in rail_card and "PI old" not in rail_card
     assert "alice" in rail_card
