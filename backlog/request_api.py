@@ -17,7 +17,7 @@ from backlog.api import choice_field
 from backlog.models import Feature, FeatureRequest, Stakeholder
 
 
-class StakeholderRequestSerializer(serializers.ModelSerializer):
+class StakeholderAskSerializer(serializers.ModelSerializer):
     """A request as the stakeholder sees it: what they asked, its triage, where it ranks."""
 
     stakeholder = serializers.CharField(source="stakeholder.name", read_only=True)
@@ -90,7 +90,7 @@ STATUS_FILTER = choice_field(FeatureRequest.Status, required=False)
 
 
 class ArtRequestsView(generics.GenericAPIView):
-    serializer_class = StakeholderRequestSerializer
+    serializer_class = StakeholderAskSerializer
 
     def _art_id(self) -> int:
         art = arts_visible_to(self.request.user).filter(pk=self.kwargs["art_id"]).first()
@@ -108,7 +108,7 @@ class ArtRequestsView(generics.GenericAPIView):
     @extend_schema(
         summary="Your requests in the ART (a POPM of the ART or an admin: all of them)",
         parameters=[OpenApiParameter("status", str, enum=FeatureRequest.Status.values)],
-        responses={200: StakeholderRequestSerializer(many=True)},
+        responses={200: StakeholderAskSerializer(many=True)},
     )
     def get(self, request: Request, art_id: int) -> Response:
         art_id = self._art_id()
@@ -127,7 +127,7 @@ class ArtRequestsView(generics.GenericAPIView):
 
     @extend_schema(
         summary='Ask: a new idea ({"title", "description"}) or a +1 ({"feature", "note"})',
-        responses={201: StakeholderRequestSerializer},
+        responses={201: StakeholderAskSerializer},
     )
     def post(self, request: Request, art_id: int) -> Response:
         stakeholder = self._stakeholder(self._art_id())

@@ -362,4 +362,4 @@ def test_api_requests_are_in_the_schema(api, admin_user):
     schema = api(admin_user).get("/api/schema/", {"format": "json"}).json()
     operations = schema["paths"]["/api/arts/{art_id}/requests/"]
     assert {"get", "post"} <= set(operations)
-    assert "StakeholderRequest" in schema["components"]["schemas"]
+    assert "StakeholderAsk" in schema["components"]["schemas"]
