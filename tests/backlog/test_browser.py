@@ -54,3 +54,44 @@ def test_the_epics_page_on_a_phone_labels_every_number(browser_page, alice, rail
     assert label == '"WSJF "'  # the header row is hidden on a phone; each number says what it is
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "epics-phone")
+
+
+def test_the_rank_column_keeps_a_re_rank_chip_on_the_rank_line(browser_page, alice, rail):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from backlog.models import FeatureChange
+    from backlog.services import feature_update
+    from scoring.models import ScoringRun
+    from scoring.services import scoring_run_execute
+    from tests.factories import ProgramIncrementFactory, art_rank_now, scored
+
+    today = timezone.localdate()
+    ProgramIncrementFactory(
+        art=rail, start_date=today - timedelta(days=10), end_date=today + timedelta(days=60)
+    )
+    features = [scored(rail, f"Feature {i:02}", 3, 2, 1, 3) for i in range(14)]
+    first = art_rank_now(rail)
+    ScoringRun.objects.filter(pk=first.pk).update(finished_at=timezone.now() - timedelta(days=20))
+    FeatureChange.objects.update(changed_at=timezone.now() - timedelta(days=21))
+    feature_update(
+        feature=features[-1], acting_user=alice, door=FeatureChange.Door.PAGE, user_business_value=20
+    )
+    queued = ScoringRun.objects.filter(art=rail, status=ScoringRun.Status.PENDING).first()
+    scoring_run_execute(run_id=queued.pk) if queued else art_rank_now(rail)
+    for width in (1280, 390):
+        page = browser_page(alice, width=width)
+        page.goto(f"/arts/{rail.pk}/backlog/")
+        cell = page.locator("tr", has_text="Feature 13").locator("td.rank")
+        chip = cell.locator(".rank-change")
+        assert chip.inner_text().startswith("▲")
+        rank_box = cell.locator(".rank-n").bounding_box()
+        chip_box = chip.bounding_box()
+        assert abs(rank_box["y"] - chip_box["y"]) < rank_box["height"], "the chip wrapped under the rank"
+        # The column has room for the chips before they appear: the table does not jump when
+        # the arrows come (or go, with "Don't show").
+        with_chips = page.locator("table.backlog th").first.bounding_box()["width"]
+        page.goto(f"/arts/{rail.pk}/backlog/?since=off")
+        assert page.locator("table.backlog th").first.bounding_box()["width"] == with_chips
+        screenshot(page, f"rank-chip-{width}")
