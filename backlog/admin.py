@@ -129,7 +129,7 @@ class ProgramIncrementInline(admin.TabularInline):
 
 @admin.register(Art)
 class ArtAdmin(InlinesThroughServices):
-    list_display = ["name", "team_count", "created_at"]
+    list_display = ["name", "currency", "team_count", "created_at"]
     search_fields = ["name", "description"]
     filter_horizontal = ["popms"]
     inlines = [TeamInline, ProgramIncrementInline]

@@ -61,15 +61,30 @@ class TriageForm(forms.Form):
     action = forms.ChoiceField(choices=ACTIONS)
     title = forms.CharField(required=False, max_length=200, label="Feature title")
     kind = forms.ChoiceField(choices=Feature.Kind.choices, initial=Feature.Kind.BUSINESS, required=False)
-    feature = FeatureChoiceField(
-        queryset=Feature.objects.none(), required=False, empty_label="Pick a feature", label="Merge into"
-    )
+    # Typed, with suggestions: "123 · Saved cards" or just the id. A select per idea of every
+    # open feature would be ideas x features options (500,000 for 50 ideas in 10,000 features).
+    feature = forms.CharField(required=False, max_length=250, label="Merge into")
     reason = forms.CharField(required=False, max_length=REQUEST_TEXT_MAX, label="Reason")
 
     def __init__(self, *args, art_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["feature"].queryset = selectors.features_to_merge_into(art_id=art_id)
-        self.fields["feature"].error_messages["invalid_choice"] = "Pick one of the ART's open features."
+        self.art_id = art_id
+
+    def clean_feature(self) -> Feature | None:
+        typed = self.cleaned_data.get("feature", "").strip()
+        if not typed:
+            return None
+        digits = typed.split("·", 1)[0].strip().lstrip("#")
+        found = (
+            selectors.features_to_merge_into(art_id=self.art_id).filter(pk=int(digits)).first()
+            if digits.isdigit()
+            else None
+        )
+        if found is None:
+            raise forms.ValidationError(
+                f"“{typed}” is not an open feature of this ART: pick one of the suggestions, or type its id."
+            )
+        return found
 
     def clean(self) -> dict:
         cleaned = super().clean()

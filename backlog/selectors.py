@@ -123,13 +123,20 @@ def requests_triaged_recently(*, art_id: int, limit: int = 20) -> list[FeatureRe
 
 
 def features_to_merge_into(*, art_id: int) -> QuerySet[Feature]:
-    """What a request can be merged into or "+1"ed: the ART's open features, by title."""
+    """What a request can be merged into or "+1"ed: the ART's open features, ranked ones first
+    in rank order, then the unranked by title."""
     return (
         Feature.objects.filter(art_id=art_id)
         .exclude(status=Feature.Status.DONE)
-        .order_by("title", "id")
+        .order_by(F("rank").asc(nulls_last=True), "title", "id")
         .only("id", "title", "rank")
     )
+
+
+# An epic of hundreds of features lists its first ones by rank; the backlog filtered by the
+# epic has them all. The counts and the estimate always cover every feature.
+EPIC_FEATURES_SHOWN = 25
+EPIC_FEATURE_FIELDS = ("id", "epic_id", "title", "rank", "status", "pi_id", "estimate_points")
 
 
 @dataclass
@@ -140,7 +147,7 @@ class EpicRow:
     rank: int | None  # by the epic's own WSJF; None while any of its four inputs is missing
     cost_of_delay: int | None
     wsjf: Decimal | None
-    features: list[Feature] = field(default_factory=list)
+    features: list[dict] = field(default_factory=list)  # the first EPIC_FEATURES_SHOWN, by rank
     open_count: int = 0
     planned_count: int = 0  # open features that have a PI
     done_count: int = 0
@@ -164,19 +171,22 @@ def epics_ranked(*, art_id: int) -> list[EpicRow]:
             rankable.append(RankInput(epic.pk, cod, epic.job_size, epic.created_at))
     for epic_id, rank in ranks_by_id(rankable).items():
         rows[epic_id].rank = rank
-    features = Feature.objects.filter(art_id=art_id, epic_id__in=rows).select_related("pi")
-    for feature in features.order_by(F("rank").asc(nulls_last=True), "id"):
-        row = rows[feature.epic_id]
-        row.features.append(feature)
-        if feature.status == Feature.Status.DONE:
+    features = Feature.objects.filter(art_id=art_id, epic_id__in=rows).order_by(
+        F("rank").asc(nulls_last=True), "id"
+    )
+    for feature in features.values(*EPIC_FEATURE_FIELDS, pi_name=F("pi__name")):
+        row = rows[feature["epic_id"]]
+        if len(row.features) < EPIC_FEATURES_SHOWN:
+            row.features.append(feature)
+        if feature["status"] == Feature.Status.DONE:
             row.done_count += 1
             continue
         row.open_count += 1
-        row.planned_count += feature.pi_id is not None
-        if feature.estimate_points is None:
+        row.planned_count += feature["pi_id"] is not None
+        if feature["estimate_points"] is None:
             row.unestimated_count += 1
         else:
-            row.estimate_total += feature.estimate_points
+            row.estimate_total += feature["estimate_points"]
     return sorted(rows.values(), key=lambda row: (row.rank is None, row.rank or 0))
 
 

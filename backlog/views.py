@@ -195,6 +195,7 @@ def request_new(request: HttpRequest, art_id: int) -> HttpResponse:
 
 
 TRIAGED_SHOWN = 20
+MERGE_SUGGESTIONS = 1000
 
 
 @login_required
@@ -236,7 +237,8 @@ def requests_triage(request: HttpRequest, art_id: int) -> HttpResponse:
         "nav": "triage",
         "waiting": waiting,
         "triaged": selectors.requests_triaged_recently(art_id=art.pk, limit=TRIAGED_SHOWN),
-        "merge_choices": list(selectors.features_to_merge_into(art_id=art.pk)),
+        # Suggestions for "merge into": the top of the backlog; any other open feature by its id.
+        "merge_choices": list(selectors.features_to_merge_into(art_id=art.pk)[:MERGE_SUGGESTIONS]),
     }
     return render(request, "backlog/requests_triage.html", context, status=400 if failed else 200)
 

@@ -15,8 +15,8 @@ from backlog.access import arts_visible_to, user_can_edit_art
 from backlog.models import Art, Epic, Feature, FeatureRequest, ProgramIncrement, Stakeholder, Team
 from scoring.models import ScoringRun
 from scoring.planning.models import PlanCommit
-from scoring.tradeoffs.models import Override, SavedTradeoff
 from scoring.services import scoring_run_execute
+from scoring.tradeoffs.models import Override, SavedTradeoff
 from scoring.wsjf import columns_without_one
 
 pytestmark = pytest.mark.django_db

@@ -96,3 +96,16 @@ def test_the_backlog_page_has_an_epic_filter(client, alice, rail):
     assert 'name="epic"' in page and "Saved cards" in page and "Upgrade Django" not in page
     page = client.get(reverse("scoring:art-backlog", args=[rail.pk]), {"epic": "99999"}).content.decode()
     assert "epic" in page  # an unknown epic is a form error, not a 500
+
+
+def test_a_big_epic_lists_its_first_features_by_rank_but_counts_them_all(rail):
+    from backlog.selectors import EPIC_FEATURES_SHOWN
+
+    big = epic(rail, "Big", 8, 5, 3, 8)
+    FeatureFactory.create_batch(EPIC_FEATURES_SHOWN + 5, art=rail, epic=big, estimate_points=Decimal("2"))
+    (row,) = epics_ranked(art_id=rail.pk)
+    assert len(row.features) == EPIC_FEATURES_SHOWN
+    assert (row.open_count, row.estimate_total) == (
+        EPIC_FEATURES_SHOWN + 5,
+        Decimal(2 * (EPIC_FEATURES_SHOWN + 5)),
+    )

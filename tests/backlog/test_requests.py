@@ -363,3 +363,25 @@ def test_api_requests_are_in_the_schema(api, admin_user):
     operations = schema["paths"]["/api/arts/{art_id}/requests/"]
     assert {"get", "post"} <= set(operations)
     assert "StakeholderAsk" in schema["components"]["schemas"]
+
+
+def test_a_popm_merges_by_picking_a_suggestion_or_typing_an_id(client, alice, carol_stakeholder, rail, sea):
+    target = FeatureFactory(art=rail, title="Localised invoices")
+    first, second = idea(carol_stakeholder), idea(carol_stakeholder, title="Invoices in CHF")
+    client.force_login(alice)
+    url = reverse("backlog:requests-triage", args=[rail.pk])
+    page = client.get(url).content.decode()
+    assert f'<option value="{target.pk} · Localised invoices">' in page  # one list of suggestions
+    assert page.count("<datalist") == 1
+    client.post(
+        url, {"request_id": first.pk, "action": "merge", "feature": f"{target.pk} · Localised invoices"}
+    )
+    client.post(url, {"request_id": second.pk, "action": "merge", "feature": str(target.pk)})
+    assert set(FeatureRequest.objects.filter(status="merged").values_list("feature", flat=True)) == {
+        target.pk
+    }
+    third = idea(carol_stakeholder, title="Other")
+    foreign = FeatureFactory(art=sea)
+    response = client.post(url, {"request_id": third.pk, "action": "merge", "feature": str(foreign.pk)})
+    assert response.status_code == 400
+    assert "is not an open feature of this ART" in response.content.decode()

@@ -148,3 +148,12 @@ def test_the_art_picker_shows_feature_count_current_pi_and_popms(
     assert "Open features</dt><dd><strong>3</strong>" in rail_card
     assert "PI now" in rail_card and "PI old" not in rail_card
     assert "alice" in rail_card
+
+
+def test_an_admin_sets_the_arts_currency_over_the_api_and_a_bad_code_is_named(api, admin_user, rail):
+    client = api(admin_user)
+    assert client.patch(f"/api/arts/{rail.pk}/", {"currency": "USD"}, format="json").status_code == 200
+    bad = client.patch(f"/api/arts/{rail.pk}/", {"currency": "euro"}, format="json")
+    assert bad.status_code == 400 and "ISO 4217" in bad.data["currency"][0]
+    rail.refresh_from_db()
+    assert rail.currency == "USD"
