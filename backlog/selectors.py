@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 
 from backlog.models import WSJF_INPUTS, Art, Epic, Feature, FeatureRequest, ProgramIncrement, Team
 from scoring.wsjf import RankInput, cost_of_delay, ranks_by_id, wsjf
@@ -158,7 +159,7 @@ class EpicRow:
 def epics_ranked(*, art_id: int) -> list[EpicRow]:
     """The ART's epics ranked by their own WSJF, with the same rule and tie-breaks as features
     (scoring.wsjf.rank_order: exact WSJF desc, CoD desc, Job Size asc, older first); unscored
-    epics after, by title. Two queries, whatever the ART's size."""
+    epics after, by title. Three queries, whatever the ART's size."""
     epics = list(Epic.objects.filter(art_id=art_id).order_by("title", "id"))
     rows = {}
     rankable = []
@@ -171,22 +172,35 @@ def epics_ranked(*, art_id: int) -> list[EpicRow]:
             rankable.append(RankInput(epic.pk, cod, epic.job_size, epic.created_at))
     for epic_id, rank in ranks_by_id(rankable).items():
         rows[epic_id].rank = rank
-    features = Feature.objects.filter(art_id=art_id, epic_id__in=rows).order_by(
-        F("rank").asc(nulls_last=True), "id"
+    features = Feature.objects.filter(art_id=art_id, epic_id__in=rows)
+    # The sums in the database: an epic of an ART of 10,000 features is hundreds of rows.
+    is_open = ~Q(status=Feature.Status.DONE)
+    totals = (
+        features.order_by()
+        .values("epic_id")
+        .annotate(
+            done=Count("id", filter=Q(status=Feature.Status.DONE)),
+            open=Count("id", filter=is_open),
+            planned=Count("id", filter=is_open & Q(pi__isnull=False)),
+            unestimated=Count("id", filter=is_open & Q(estimate_points__isnull=True)),
+            estimate=Sum("estimate_points", filter=is_open),
+        )
     )
-    for feature in features.values(*EPIC_FEATURE_FIELDS, pi_name=F("pi__name")):
-        row = rows[feature["epic_id"]]
-        if len(row.features) < EPIC_FEATURES_SHOWN:
-            row.features.append(feature)
-        if feature["status"] == Feature.Status.DONE:
-            row.done_count += 1
-            continue
-        row.open_count += 1
-        row.planned_count += feature["pi_id"] is not None
-        if feature["estimate_points"] is None:
-            row.unestimated_count += 1
-        else:
-            row.estimate_total += feature["estimate_points"]
+    for total in totals:
+        row = rows[total["epic_id"]]
+        row.done_count, row.open_count, row.planned_count = total["done"], total["open"], total["planned"]
+        row.unestimated_count, row.estimate_total = total["unestimated"], total["estimate"] or Decimal(0)
+    # Only the first EPIC_FEATURES_SHOWN of each epic, by rank, are read.
+    place = Window(
+        RowNumber(), partition_by=[F("epic_id")], order_by=[F("rank").asc(nulls_last=True), F("id").asc()]
+    )
+    shown = (
+        features.annotate(place=place)
+        .filter(place__lte=EPIC_FEATURES_SHOWN)
+        .order_by(F("rank").asc(nulls_last=True), "id")
+    )
+    for feature in shown.values(*EPIC_FEATURE_FIELDS, pi_name=F("pi__name")):
+        rows[feature["epic_id"]].features.append(feature)
     return sorted(rows.values(), key=lambda row: (row.rank is None, row.rank or 0))
 
 
