@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MinValueValidator
 
-from backlog.models import Epic, Feature, ProgramIncrement, Team
+from backlog.models import JOB_SIZE_HINT, Epic, Feature, ProgramIncrement, Team
 from scoring.wsjf import SCALE, ScaleError, scale_value_parse
 
 SCALE_CHOICES = [("", "–"), *[(str(value), str(value)) for value in SCALE]]
@@ -39,7 +39,7 @@ class FeatureForm(forms.ModelForm):
     user_business_value = ScaleChoiceField(required=False, label="User-Business Value")
     time_criticality = ScaleChoiceField(required=False, label="Time Criticality")
     risk_reduction = ScaleChoiceField(required=False, label="Risk Reduction / Opportunity Enablement")
-    job_size = ScaleChoiceField(required=False, label="Job Size")
+    job_size = ScaleChoiceField(required=False, label="Job Size", help_text=JOB_SIZE_HINT)
 
     # The page shows what a feature is before its text and numbers.
     field_order = ("title", "kind", "status", "epic", "team", "pi")

@@ -136,6 +136,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# popm's one date format ("2 Dec 2026"), set once in popm/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["popm.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -91,6 +91,7 @@ def backlog_page_features(
     kind: str | None = None,
     status: str | None = None,
     team_id: int | None = None,
+    epic_id: int | None = None,
     search: str = "",
 ) -> QuerySet:
     """backlog_features with the page's extra filters, as the values a row shows, in one query."""
@@ -98,8 +99,12 @@ def backlog_page_features(
     features = backlog_features(art_id=art_id, pi_id=pi_id, kind=kind, status=status)
     if team_id is not None:
         features = features.filter(team_id=team_id)
+    if epic_id is not None:
+        features = features.filter(epic_id=epic_id)
     if search:
-        features = features.filter(Q(title__icontains=search) | Q(description__icontains=search))
+        features = features.filter(
+            Q(title__icontains=search) | Q(description__icontains=search) | Q(epic__title__icontains=search)
+        )
     return features.values(*BACKLOG_ROW_FIELDS, team_name=F("team__name"), pi_name=F("pi__name"))
 
 
@@ -112,6 +117,7 @@ def backlog_page_features_filtered(*, art_id: int, filters: dict) -> QuerySet:
         kind=filters.get("kind") or None,
         status=filters.get("status") or None,
         team_id=filters["team"].pk if filters.get("team") else None,
+        epic_id=filters["epic"].pk if filters.get("epic") else None,
         search=filters.get("q", ""),
     )
 

@@ -88,7 +88,7 @@ def _badges(row: dict, stale_before) -> str:
         badges.append('<span class="badge warn">not scored</span>')
     elif score_is_stale(scored_at=row["scored_at"], stale_before=stale_before):
         badges.append(
-            f'<span class="badge stale" title="Scored {row["scored_at"]:%Y-%m-%d}, before the current PI '
+            f'<span class="badge stale" title="Scored {row["scored_at"]:%-d %b %Y}, before the current PI '
             f'started">score stale</span>'
         )
     return "".join(badges)

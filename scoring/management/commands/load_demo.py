@@ -10,9 +10,17 @@ from django.db import transaction
 from backlog.demo import demo_art_load, demo_logins_reset
 from backlog.models import Feature
 from backlog.signals import ranking_inputs_changed
+from scoring import demo as scoring_demo
+from scoring.planning import demo as planning_demo
+from scoring.tradeoffs import demo as tradeoffs_demo
 
 # Each room's demo data, in this order, for a newly created demo ART: a function of (*, art).
-ROOM_DEMOS: tuple = ()
+# scoring's ranking history first: pins and plans walk the ranks it leaves.
+ROOM_DEMOS: tuple = (
+    scoring_demo.demo_load,
+    tradeoffs_demo.demo_load,
+    planning_demo.demo_load,
+)
 
 
 class Command(BaseCommand):
