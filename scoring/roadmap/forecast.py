@@ -115,7 +115,8 @@ def pis_projected(pis: Sequence[PiSlot], *, count: int = PROJECTED_PIS_MAX) -> l
 
 def forecast_walk(*, features: Sequence[OpenFeature], pis: Sequence[PiSlot], mode: str = STRICT) -> Forecast:
     """The forecast of docs/rules.md. `features`: open features in rank order (pins applied);
-    `pis`: the PIs to fill in date order, projections included (pis_projected)."""
+    `pis`: the PIs to fill in date order, projections included (pis_projected). The answer
+    keeps the projections up to the last one the walk put a feature in."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     index_of_pi = {slot.id: index for index, slot in enumerate(pis) if slot.id is not None}
@@ -155,6 +156,10 @@ def forecast_walk(*, features: Sequence[OpenFeature], pis: Sequence[PiSlot], mod
         index = placed.get(feature.id)
         if index is not None:
             in_pi[index].append(feature.id)
+    # Projections are made only as far as the walk needs them: trailing empty ones go.
+    needed = len(pis)
+    while needed and pis[needed - 1].projected and not in_pi[needed - 1]:
+        needed -= 1
     return Forecast(
         mode=mode,
         pis=tuple(
@@ -168,7 +173,7 @@ def forecast_walk(*, features: Sequence[OpenFeature], pis: Sequence[PiSlot], mod
                 ),
                 feature_ids=tuple(in_pi[index]),
             )
-            for index, slot in enumerate(pis)
+            for index, slot in enumerate(pis[:needed])
         ),
         features=tuple(
             FeatureForecast(feature.id, status[feature.id], placed.get(feature.id), feature.committed_pi)
@@ -216,3 +221,21 @@ def _kind_walk_fill(queue, pis, kind, committed_points):
             else:
                 left.append(feature)
         waiting = left
+
+
+def months_from(today: date, day: date) -> int:
+    """Whole months from today to day, rounded to the nearest (a month = 30.44 days); 0 or more."""
+    days = (day - today).days
+    return max(round(days / 30.44), 0)
+
+
+def ship_window_text(*, start_date: date, end_date: date, today: date) -> str:
+    """When a PI delivers, as a stakeholder asks it: "3 to 5 months from now"."""
+    first, last = months_from(today, start_date), months_from(today, end_date)
+    if start_date <= today and last == 0:
+        return "this PI, by the end of it"
+    if first == 0:
+        return "within a month" if last <= 1 else f"within {last} months"
+    if first == last:
+        return f"about {last} month{'s' if last != 1 else ''} from now"
+    return f"{first} to {last} months from now"

@@ -9,17 +9,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import F, QuerySet
 
-from backlog.models import Feature, ProgramIncrement, Team
-from backlog.selectors import current_pi
+from backlog.models import Feature, FeatureRequest, ProgramIncrement, Team
 from scoring.planning.capacity import DEFAULT_SHARES, budgets, team_capacity_default
 from scoring.planning.models import Allocation, TeamCapacity
 from scoring.roadmap.forecast import STRICT, Forecast, OpenFeature, PiSlot, forecast_walk, pis_projected
 
-FEATURE_FIELDS = ("id", "kind", "estimate_points", "rank", "pi_id")
+FEATURE_FIELDS = ("id", "kind", "estimate_points", "rank", "pi_id", "epic_id", "team_id")
+
+
+class FeatureFacts(NamedTuple):
+    """What the roadmap's filters and cards need of every open feature besides the walk's data."""
+
+    kind: str
+    rank: int | None
+    epic_id: int | None
+    team_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +36,7 @@ class ArtForecast:
     art_id: int
     today: date
     forecast: Forecast
-    # Open features of the ART, rank order: id -> rank (None: unscored). For cards and filters.
-    ranks: dict[int, int | None]
+    facts: dict[int, FeatureFacts]  # open features of the ART, rank order
 
 
 def forecast_features_ranked(*, art_id: int) -> QuerySet[Feature]:
@@ -54,17 +62,14 @@ def _rows(rows: QuerySet) -> list[tuple]:
 
 def forecast_pis(*, art_id: int, today: date) -> list[ProgramIncrement]:
     """The PIs the walk fills: the current PI (backlog.selectors.current_pi, the one the
-    capacity plan plans now) and every later one, but none that has already ended."""
-    current = current_pi(art_id=art_id, today=today)
-    if current is None:
-        return []
-    later = ProgramIncrement.objects.filter(art_id=art_id, start_date__gte=current.start_date).exclude(
-        start_date=current.start_date, pk__lt=current.pk
-    )
-    pis = list(later.order_by("start_date", "pk"))
-    walked = [pi for pi in pis if pi.end_date >= today]
-    # After the last PI has ended, the projections start from it, though it is not walked.
-    return walked or pis[-1:]
+    capacity plan plans now) and every later one, none that has ended. The PIs not ended
+    yet, in date order, are exactly those: the current PI is the first of them (the running
+    one that started first, else the next to start), so one query reads them. After the last
+    PI has ended, the latest one alone: the projections start from it, though it is not walked.
+    """
+    pis = ProgramIncrement.objects.filter(art_id=art_id)
+    walked = list(pis.filter(end_date__gte=today).order_by("start_date", "pk"))
+    return walked or list(pis.order_by("-start_date", "-pk")[:1])
 
 
 def pi_slots(*, art_id: int, pis: list[ProgramIncrement], today: date) -> list[PiSlot]:
@@ -112,19 +117,19 @@ def pi_slots(*, art_id: int, pis: list[ProgramIncrement], today: date) -> list[P
 
 
 def art_forecast(*, art_id: int, today: date, mode: str = STRICT) -> ArtForecast:
-    """The ART's forecast now. Six to eight queries whatever the backlog size (finding the
-    current PI takes one to three; then the PIs, teams, capacity overrides, shares, features)."""
+    """The ART's forecast now. Five queries whatever the backlog size (PIs, teams, capacity
+    overrides, shares, features); six after the last PI has ended."""
     slots = pi_slots(art_id=art_id, pis=forecast_pis(art_id=art_id, today=today), today=today)
     rows = _rows(forecast_features_ranked(art_id=art_id).values_list(*FEATURE_FIELDS))
     features = [
         OpenFeature(feature_id, kind, estimate, rank is not None, pi_id)
-        for feature_id, kind, estimate, rank, pi_id in rows
+        for feature_id, kind, estimate, rank, pi_id, _, _ in rows
     ]
     return ArtForecast(
         art_id=art_id,
         today=today,
         forecast=forecast_walk(features=features, pis=slots, mode=mode),
-        ranks={row[0]: row[3] for row in rows},
+        facts={row[0]: FeatureFacts(row[1], row[3], row[5], row[6]) for row in rows},
     )
 
 
@@ -140,6 +145,12 @@ def committed_pi_names(forecast: Forecast) -> dict[int, str]:
 def feature_cards(ids: Iterable[int]) -> dict[int, dict]:
     """What a roadmap card shows of each feature: one query for the features on the page."""
     rows = Feature.objects.filter(pk__in=list(ids)).values(
-        "id", "title", "kind", "estimate_points", "rank", "epic_id", "epic__name", "team_id", "team__name"
+        "id", "title", "kind", "estimate_points", "rank", "epic_id", "epic__title", "team_id", "team__name"
     )
     return {row["id"]: row for row in rows}
+
+
+def feature_ids_requested_by(*, stakeholder_id: int) -> set[int]:
+    return set(
+        FeatureRequest.objects.filter(stakeholder_id=stakeholder_id).values_list("feature_id", flat=True)
+    )

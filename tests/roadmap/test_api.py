@@ -1,11 +1,11 @@
 """GET /api/arts/{id}/forecast/: the shape, both modes, bad input, who may read it."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from backlog.models import Feature
-from tests.factories import ProgramIncrementFactory
+from tests.factories import FeatureFactory, ProgramIncrementFactory, TeamFactory, art_rank_now
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_strict_forecast_has_the_issues_shape(api, alice, rail, roadmap):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"mode", "pis", "features"} and body["mode"] == "strict"
-    now, following, first_projection = body["pis"][:3]
+    now, following = body["pis"]
     assert now == {
         "id": roadmap["now"].pk,
         "name": "PI Now",
@@ -33,9 +33,6 @@ def test_strict_forecast_has_the_issues_shape(api, alice, rail, roadmap):
         ],
     }
     assert following["kinds"][0] == {"kind": "business", "budget": "28.00", "used": "23.00"}
-    assert first_projection["id"] is None and first_projection["projected"] is True
-    assert first_projection["name"] == "PI Next + 1"
-    assert len(body["pis"]) == 2 + 8
     features = {row["id"]: row for row in body["features"]}
     assert features[roadmap["ticketing"].pk] == {
         "id": roadmap["ticketing"].pk,
@@ -73,7 +70,11 @@ def test_fill_mode_lets_a_smaller_feature_into_the_current_pi(api, alice, rail, 
 
 def test_a_feature_forecast_past_the_last_pi_is_in_a_projection(api, alice, rail, roadmap):
     Feature.objects.filter(pk=roadmap["refunds"].pk).update(estimate_points=28)
-    features = {row["id"]: row for row in api(alice).get(url(rail)).json()["features"]}
+    body = api(alice).get(url(rail)).json()
+    projection = body["pis"][-1]
+    assert (projection["id"], projection["name"], projection["projected"]) == (None, "PI Next + 1", True)
+    assert projection["start_date"] == (roadmap["next"].end_date + timedelta(days=1)).isoformat()
+    features = {row["id"]: row for row in body["features"]}
     assert features[roadmap["refunds"].pk] == {
         "id": roadmap["refunds"].pk,
         "pi": None,
@@ -100,7 +101,12 @@ def test_after_the_last_pi_has_ended_only_projections_are_filled(api, alice, rai
         art=rail, name="Old", start_date=date(2020, 1, 6), end_date=date(2020, 3, 15)
     )
     body = api(alice).get(url(rail)).json()
-    assert [pi["name"] for pi in body["pis"]][:2] == ["Old + 1", "Old + 2"]
+    assert [pi["name"] for pi in body["pis"]] == []  # nothing to forecast: no projection needed
+    TeamFactory(art=rail, velocity=10)
+    FeatureFactory(art=rail, estimate_points=5)
+    art_rank_now(rail)
+    body = api(alice).get(url(rail)).json()
+    assert [pi["name"] for pi in body["pis"]] == ["Old + 1"]
     assert all(pi["projected"] for pi in body["pis"]) and ended.pk not in [pi["id"] for pi in body["pis"]]
 
 

@@ -21,6 +21,7 @@ from scoring.roadmap.forecast import (
     PiSlot,
     forecast_walk,
     pis_projected,
+    ship_window_text,
 )
 
 D = Decimal
@@ -151,6 +152,14 @@ def test_features_past_the_last_pi_land_in_projections():
     assert len(slots) == 9
 
 
+def test_only_the_projections_the_walk_needs_are_kept():
+    slots = pis_projected([slot(1, "10")], count=8)
+    forecast = forecast_walk(features=[business(n, "10") for n in range(1, 4)], pis=slots)
+    assert [pi.slot.name for pi in forecast.pis] == ["PI 1", "PI 1 + 1", "PI 1 + 2"]
+    # Existing PIs stay, empty or not.
+    assert len(forecast_walk(features=[], pis=slots).pis) == 1
+
+
 def test_no_pi_at_all_projects_nothing_and_forecasts_nothing():
     assert pis_projected([]) == []
     result = where(forecast_walk(features=[business(1, "1")], pis=[]))
@@ -251,3 +260,17 @@ def test_property_fill_places_at_least_as_many_points_in_the_first_pi_as_strict(
     fill = forecast_walk(features=features, pis=pis, mode=FILL).pis[0]
     for strict_use, fill_use in zip(strict.kinds, fill.kinds):
         assert fill_use.forecast >= strict_use.forecast
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "text"),
+    [
+        (date(2027, 3, 1), date(2027, 5, 1), "3 to 5 months from now"),
+        (date(2026, 11, 20), date(2027, 1, 31), "within 2 months"),
+        (date(2026, 11, 20), date(2026, 12, 3), "this PI, by the end of it"),
+        (date(2026, 12, 5), date(2026, 12, 20), "within a month"),
+        (date(2027, 3, 1), date(2027, 3, 10), "about 3 months from now"),
+    ],
+)
+def test_ship_window_says_in_months_when_a_pi_delivers(start, end, text):
+    assert ship_window_text(start_date=start, end_date=end, today=date(2026, 12, 1)) == text

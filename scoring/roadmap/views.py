@@ -1,0 +1,128 @@
+"""Roadmap pages: the ART's forecast as PI columns, its share links, and "when will it ship?"."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from backlog.access import art_editable_or_403, art_visible_or_404, feature_visible_or_404, user_can_edit_art
+from backlog.errors import InputError
+from backlog.models import Art
+from scoring.roadmap import services
+from scoring.roadmap.forms import RoadmapFilterForm, ShareLinkForm
+from scoring.roadmap.models import RoadmapShareLink
+from scoring.roadmap.page import roadmap_page_build, ship_forecast
+from scoring.roadmap.selectors import art_forecast, committed_pi_names, feature_ids_requested_by
+from scoring.roadmap.slips import forecast_slip
+from scoring.share_tokens import ShareTokenInvalid, share_token_hash
+
+
+def _roadmap_context(
+    request: HttpRequest, art: Art, *, mode: str | None = None, shared: bool = False
+) -> dict:
+    form = RoadmapFilterForm(request.GET, art_id=art.pk, with_stakeholders=not shared)
+    filters = form.cleaned_data if form.is_valid() else {}
+    mode = mode or filters.get("mode") or "strict"
+    state = art_forecast(art_id=art.pk, today=timezone.localdate(), mode=mode)
+    stakeholder = filters.get("stakeholder")
+    requested = None if stakeholder is None else feature_ids_requested_by(stakeholder_id=stakeholder.pk)
+    page = roadmap_page_build(
+        state=state, filters=filters, requested=requested, group_by_epic=filters.get("group") == "epic"
+    )
+    query = request.GET.copy()
+    query.pop("mode", None)
+    return {
+        # A shared page is outside the app: no ART navigation for whoever opens it.
+        "art": None if shared else art,
+        "board_art": art,
+        "form": form,
+        "mode": mode,
+        "page": page,
+        "today": state.today,
+        "shared": shared,
+        "filtered": any(filters.get(name) for name in ("kind", "epic", "team", "stakeholder")),
+        "query_without_mode": query.urlencode(),
+    }
+
+
+@login_required
+def roadmap_page(request: HttpRequest, art_id: int) -> HttpResponse:
+    art = art_visible_or_404(request.user, art_id)
+    can_edit = user_can_edit_art(request.user, art.pk)
+    context = _roadmap_context(request, art)
+    links = RoadmapShareLink.objects.filter(art=art, revoked_at__isnull=True)[:20] if can_edit else []
+    context |= {"nav": "roadmap", "can_edit": can_edit, "links": links, "share_form": ShareLinkForm()}
+    return render(request, "roadmap/roadmap.html", context)
+
+
+@login_required
+@require_POST
+def share_link_create_view(request: HttpRequest, art_id: int) -> HttpResponse:
+    art = art_editable_or_403(request.user, art_id)
+    form = ShareLinkForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(message for messages_ in form.errors.values() for message in messages_)
+        messages.error(request, f"No link was made: {errors}")
+        return redirect("roadmap:art-roadmap", art_id=art.pk)
+    try:
+        link, token = services.roadmap_share_link_create(
+            art=art, acting_user=request.user, mode=form.cleaned_data["mode"], days=form.cleaned_data["days"]
+        )
+    except InputError as error:
+        messages.error(request, f"No link was made: {error.message}")
+        return redirect("roadmap:art-roadmap", art_id=art.pk)
+    url = request.build_absolute_uri(reverse("roadmap:shared-roadmap", args=[token]))
+    messages.success(
+        request,
+        f"Share this read-only link (shown only now; expires {link.expires_at:%Y-%m-%d %H:%M} UTC): {url}",
+    )
+    return redirect("roadmap:art-roadmap", art_id=art.pk)
+
+
+@login_required
+@require_POST
+def share_link_revoke_view(request: HttpRequest, art_id: int, link_id: int) -> HttpResponse:
+    art = art_editable_or_403(request.user, art_id)
+    link = get_object_or_404(RoadmapShareLink, pk=link_id, art=art)
+    services.roadmap_share_link_revoke(link=link, acting_user=request.user)
+    messages.success(request, "The link is revoked; it no longer opens the roadmap.")
+    return redirect("roadmap:art-roadmap", art_id=art.pk)
+
+
+def shared_roadmap_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The one thing a roadmap link opens: the ART's roadmap as forecast now, read-only."""
+    try:
+        token_hash = share_token_hash(token, salt=RoadmapShareLink.TOKEN_SALT)
+    except ShareTokenInvalid as error:
+        raise Http404("No such link.") from error
+    link = RoadmapShareLink.objects.filter(token_hash=token_hash).select_related("art").first()
+    if link is None:
+        raise Http404("No such link.")
+    if not link.is_active:
+        why = "was revoked" if link.revoked_at else "has expired"
+        response = render(request, "roadmap/shared_gone.html", {"why": why}, status=410)
+    else:
+        context = _roadmap_context(request, link.art, mode=link.mode, shared=True)
+        response = render(request, "roadmap/shared.html", {**context, "link": link, "token": token})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def feature_forecast_fragment(request: HttpRequest, feature_id: int) -> HttpResponse:
+    """ "When will it ship?" for the feature page and My requests (loaded by htmx).
+    ?partial=request adds, for My requests, how the forecast moved since the last visit."""
+    feature = feature_visible_or_404(request.user, feature_id)
+    state = art_forecast(art_id=feature.art_id, today=timezone.localdate())
+    answer = ship_forecast(state, feature.pk, earlier_pi_names=committed_pi_names(state.forecast))
+    context: dict[str, Any] = {"feature": feature, "answer": answer, "slip": None}
+    if request.GET.get("partial") == "request" and answer is not None:
+        context["slip"] = forecast_slip(session=request.session, state=state, feature=feature, answer=answer)
+    return render(request, "roadmap/_feature_forecast.html", context)
