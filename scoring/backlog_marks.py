@@ -104,9 +104,12 @@ FORECAST_MARK = "forecast-pi"
 
 def forecast_marks(*, art: Art) -> dict[int, list[RowMark]]:
     """Where the roadmap's strict forecast puts each open feature: its PI, or why none."""
-    return {
-        feature_id: [RowMark(FORECAST_MARK, text, title)]
-        for feature_id, (text, title) in ship_forecast_marks(
-            art_id=art.pk, today=timezone.localdate()
-        ).items()
-    }
+    # A few distinct marks (one per PI and reason), shared by the rows that carry them.
+    made: dict[tuple[str, str], RowMark] = {}
+    marks = {}
+    for feature_id, texts in ship_forecast_marks(art_id=art.pk, today=timezone.localdate()).items():
+        mark = made.get(texts)
+        if mark is None:
+            mark = made[texts] = RowMark(FORECAST_MARK, *texts)
+        marks[feature_id] = [mark]
+    return marks

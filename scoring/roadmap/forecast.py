@@ -31,15 +31,20 @@ __all__ = ["FILL", "KINDS", "MODES", "STRICT", "forecast_walk", "pis_projected"]
 class OpenFeature(NamedTuple):
     """An open (not done) feature as the walk needs it; given in rank order.
 
+    rank: None for an unscored feature (it has no place in the walk).
     committed_pi: the id of the PI it is planned into (it stays there), None when it is free.
-    A named tuple: the walk takes tens of thousands of them.
+    A named tuple in the order of the database row: the walk takes tens of thousands of them.
     """
 
     id: int
     kind: str
     estimate: Decimal | None
-    scored: bool
+    rank: int | None
     committed_pi: int | None
+
+    @property
+    def scored(self) -> bool:
+        return self.rank is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +80,7 @@ class PiForecast:
     feature_ids: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class FeatureForecast:
+class FeatureForecast(NamedTuple):
     id: int
     status: str
     pi_index: int | None  # index into Forecast.pis; None when not in a PI of the forecast
@@ -133,7 +137,7 @@ def forecast_walk(*, features: Sequence[OpenFeature], pis: Sequence[PiSlot], mod
             if index is not None:
                 placed[feature.id] = index
                 committed_points[index][feature.kind] += feature.estimate or ZERO
-        elif not feature.scored:
+        elif feature.rank is None:
             status[feature.id] = UNSCORED
         elif feature.estimate is None:
             status[feature.id] = NEEDS_ESTIMATE

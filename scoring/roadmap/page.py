@@ -14,7 +14,7 @@ from scoring.roadmap.forecast import (
     PiForecast,
     ship_window_text,
 )
-from scoring.roadmap.selectors import ArtForecast, FeatureFacts, art_forecast, feature_cards
+from scoring.roadmap.selectors import ArtForecast, art_forecast, feature_cards
 
 # A column shows this many cards; the rest are counted (the API lists every feature).
 CARDS_PER_PI = 60
@@ -91,16 +91,6 @@ def _kind_bars(pi: PiForecast) -> list[KindBar]:
     ]
 
 
-def _matches(facts: FeatureFacts, filters: dict, requested: Container[int] | None, feature_id: int) -> bool:
-    if filters.get("kind") and facts.kind != filters["kind"]:
-        return False
-    if filters.get("epic") and facts.epic_id != filters["epic"].pk:
-        return False
-    if filters.get("team") and facts.team_id != filters["team"].pk:
-        return False
-    return requested is None or feature_id in requested
-
-
 def _by_epic(cards: list[dict]) -> list[tuple[str, list[dict]]]:
     """Cards grouped by epic, the groups in the order of their best-ranked card; no epic last."""
     groups: dict[str, list[dict]] = {}
@@ -111,22 +101,27 @@ def _by_epic(cards: list[dict]) -> list[tuple[str, list[dict]]]:
 
 
 def roadmap_page_build(
-    *, state: ArtForecast, filters: dict, requested: Container[int] | None, group_by_epic: bool
+    *, state: ArtForecast, kind: str | None, matching: Container[int] | None, group_by_epic: bool
 ) -> RoadmapPage:
-    """Columns for the forecast's PIs with the cards that match the filters; `requested`: the
-    ids a stakeholder asked for when the page is filtered on one (None: no such filter)."""
-    forecast, facts = state.forecast, state.facts
+    """Columns for the forecast's PIs with the cards that pass the filters: of the kind (None:
+    any) and among the `matching` ids (selectors.feature_ids_matching; None: no such filter)."""
+    forecast = state.forecast
+    wanted = None if kind is None else {feature.id for feature in state.features if feature.kind == kind}
+
+    def passes(feature_id: int) -> bool:
+        return (wanted is None or feature_id in wanted) and (matching is None or feature_id in matching)
+
     shown_ids: list[list[int]] = []
     hidden: list[int] = []
-    matching = 0
+    matching_count = 0
     for pi in forecast.pis:
-        ids = [fid for fid in pi.feature_ids if _matches(facts[fid], filters, requested, fid)]
-        matching += len(ids)
+        ids = [fid for fid in pi.feature_ids if passes(fid)]
+        matching_count += len(ids)
         shown_ids.append(ids[:CARDS_PER_PI])
         hidden.append(max(len(ids) - CARDS_PER_PI, 0))
     not_forecast_ids: dict[str, list[int]] = {status: [] for status in NOT_FORECAST_LABELS}
     for feature in forecast.features:
-        if feature.status in not_forecast_ids and _matches(facts[feature.id], filters, requested, feature.id):
+        if feature.status in not_forecast_ids and passes(feature.id):
             not_forecast_ids[feature.status].append(feature.id)
     cards = feature_cards(
         [fid for ids in shown_ids for fid in ids]
@@ -167,7 +162,7 @@ def roadmap_page_build(
         columns=columns,
         not_forecast=not_forecast,
         shown=sum(len(ids) for ids in shown_ids),
-        matching=matching,
+        matching=matching_count,
     )
 
 
@@ -220,18 +215,20 @@ def ship_forecast_marks(*, art_id: int, today) -> dict[int, tuple[str, str]]:
     """For the ranked backlog's "Forecast PI" column: feature id -> (short text, explanation),
     from the strict forecast. Unscored features get nothing (they have no rank either)."""
     state = art_forecast(art_id=art_id, today=today)
-    pis = state.forecast.pis
+    forecast_texts, committed_texts = [], []
+    for pi in state.forecast.pis:
+        slot = pi.slot
+        when = ship_window_text(start_date=slot.start_date, end_date=slot.end_date, today=today)
+        committed_texts.append((slot.name, f"Committed to {slot.name}: {when}."))
+        if slot.projected:
+            forecast_texts.append((f"{slot.name} (projected)", f"Forecast for a projected PI: {when}."))
+        else:
+            forecast_texts.append((slot.name, f"Forecast in rank order under the budgets: {when}."))
     marks = {}
     for feature in state.forecast.features:
         if feature.pi_index is not None:
-            slot = pis[feature.pi_index].slot
-            when = ship_window_text(start_date=slot.start_date, end_date=slot.end_date, today=today)
-            if feature.committed_pi is not None:
-                marks[feature.id] = (slot.name, f"Committed to {slot.name}: {when}.")
-            elif slot.projected:
-                marks[feature.id] = (f"{slot.name} (projected)", f"Forecast for a projected PI: {when}.")
-            else:
-                marks[feature.id] = (slot.name, f"Forecast in rank order under the budgets: {when}.")
+            texts = forecast_texts if feature.committed_pi is None else committed_texts
+            marks[feature.id] = texts[feature.pi_index]
         elif feature.status in SHORT_STATUS_TEXT:
             marks[feature.id] = SHORT_STATUS_TEXT[feature.status]
     return marks

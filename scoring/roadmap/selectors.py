@@ -9,26 +9,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import F, QuerySet
 
-from backlog.models import Feature, FeatureRequest, ProgramIncrement, Team
+from backlog.models import Feature, ProgramIncrement, Team
 from scoring.planning.capacity import DEFAULT_SHARES, budgets, team_capacity_default
 from scoring.planning.models import Allocation, TeamCapacity
 from scoring.roadmap.forecast import STRICT, Forecast, OpenFeature, PiSlot, forecast_walk, pis_projected
 
-FEATURE_FIELDS = ("id", "kind", "estimate_points", "rank", "pi_id", "epic_id", "team_id")
-
-
-class FeatureFacts(NamedTuple):
-    """What the roadmap's filters and cards need of every open feature besides the walk's data."""
-
-    kind: str
-    rank: int | None
-    epic_id: int | None
-    team_id: int | None
+# In the order of scoring.roadmap.forecast.OpenFeature.
+FEATURE_FIELDS = ("id", "kind", "estimate_points", "rank", "pi_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +27,7 @@ class ArtForecast:
     art_id: int
     today: date
     forecast: Forecast
-    facts: dict[int, FeatureFacts]  # open features of the ART, rank order
+    features: list[OpenFeature]  # the ART's open features, rank order (unscored last)
 
 
 def forecast_features_ranked(*, art_id: int) -> QuerySet[Feature]:
@@ -120,16 +111,14 @@ def art_forecast(*, art_id: int, today: date, mode: str = STRICT) -> ArtForecast
     """The ART's forecast now. Five queries whatever the backlog size (PIs, teams, capacity
     overrides, shares, features); six after the last PI has ended."""
     slots = pi_slots(art_id=art_id, pis=forecast_pis(art_id=art_id, today=today), today=today)
-    rows = _rows(forecast_features_ranked(art_id=art_id).values_list(*FEATURE_FIELDS))
-    features = [
-        OpenFeature(feature_id, kind, estimate, rank is not None, pi_id)
-        for feature_id, kind, estimate, rank, pi_id, _, _ in rows
-    ]
+    features = list(
+        map(OpenFeature._make, _rows(forecast_features_ranked(art_id=art_id).values_list(*FEATURE_FIELDS)))
+    )
     return ArtForecast(
         art_id=art_id,
         today=today,
         forecast=forecast_walk(features=features, pis=slots, mode=mode),
-        facts={row[0]: FeatureFacts(row[1], row[3], row[5], row[6]) for row in rows},
+        features=features,
     )
 
 
@@ -150,7 +139,16 @@ def feature_cards(ids: Iterable[int]) -> dict[int, dict]:
     return {row["id"]: row for row in rows}
 
 
-def feature_ids_requested_by(*, stakeholder_id: int) -> set[int]:
-    return set(
-        FeatureRequest.objects.filter(stakeholder_id=stakeholder_id).values_list("feature_id", flat=True)
-    )
+def feature_ids_matching(
+    *, art_id: int, epic_id: int | None, team_id: int | None, stakeholder_id: int | None
+) -> set[int]:
+    """Ids of the ART's features in the epic, of the team and asked for by the stakeholder
+    (None: any): the roadmap's filters, in one query."""
+    features = Feature.objects.filter(art_id=art_id)
+    if epic_id is not None:
+        features = features.filter(epic_id=epic_id)
+    if team_id is not None:
+        features = features.filter(team_id=team_id)
+    if stakeholder_id is not None:
+        features = features.filter(requests__stakeholder_id=stakeholder_id)
+    return set(features.values_list("id", flat=True))

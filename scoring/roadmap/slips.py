@@ -24,11 +24,11 @@ class ForecastSlip:
 
 def _ahead_of(state: ArtForecast, feature: Feature) -> list[int]:
     ahead = []
-    for feature_id, facts in state.facts.items():
-        if feature_id == feature.pk:
+    for open_feature in state.features:
+        if open_feature.id == feature.pk:
             break
-        if facts.kind == feature.kind and facts.rank is not None:
-            ahead.append(feature_id)
+        if open_feature.kind == feature.kind and open_feature.rank is not None:
+            ahead.append(open_feature.id)
     return ahead[-AHEAD_REMEMBERED:]
 
 

@@ -17,7 +17,7 @@ from scoring.roadmap import services
 from scoring.roadmap.forms import RoadmapFilterForm, ShareLinkForm
 from scoring.roadmap.models import RoadmapShareLink
 from scoring.roadmap.page import roadmap_page_build, ship_forecast
-from scoring.roadmap.selectors import art_forecast, committed_pi_names, feature_ids_requested_by
+from scoring.roadmap.selectors import art_forecast, committed_pi_names, feature_ids_matching
 from scoring.roadmap.slips import forecast_slip
 from scoring.share_tokens import ShareTokenInvalid, share_token_hash
 
@@ -29,10 +29,16 @@ def _roadmap_context(
     filters = form.cleaned_data if form.is_valid() else {}
     mode = mode or filters.get("mode") or "strict"
     state = art_forecast(art_id=art.pk, today=timezone.localdate(), mode=mode)
-    stakeholder = filters.get("stakeholder")
-    requested = None if stakeholder is None else feature_ids_requested_by(stakeholder_id=stakeholder.pk)
+    narrowing = {name: filters.get(name) for name in ("epic", "team", "stakeholder")}
+    matching = None
+    if any(narrowing.values()):
+        ids = {f"{name}_id": None if value is None else value.pk for name, value in narrowing.items()}
+        matching = feature_ids_matching(art_id=art.pk, **ids)
     page = roadmap_page_build(
-        state=state, filters=filters, requested=requested, group_by_epic=filters.get("group") == "epic"
+        state=state,
+        kind=filters.get("kind") or None,
+        matching=matching,
+        group_by_epic=filters.get("group") == "epic",
     )
     query = request.GET.copy()
     query.pop("mode", None)

@@ -39,7 +39,8 @@ def slot(pi_id, business, enabler="0", exploration="0", *, month=1):
 
 
 def business(feature_id, estimate, *, committed_pi=None, scored=True, kind="business"):
-    return OpenFeature(feature_id, kind, None if estimate is None else D(estimate), scored, committed_pi)
+    estimate = None if estimate is None else D(estimate)
+    return OpenFeature(feature_id, kind, estimate, feature_id if scored else None, committed_pi)
 
 
 def where(forecast):
@@ -205,7 +206,7 @@ def walks(draw):
             n,
             draw(st.sampled_from(KINDS)),
             draw(estimates),
-            draw(st.booleans()),
+            draw(st.one_of(st.none(), st.just(n + 1))),
             draw(st.one_of(st.none(), st.integers(1, pi_count + 1))),
         )
         for n in range(draw(st.integers(0, 25)))
