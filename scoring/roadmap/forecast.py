@@ -237,7 +237,7 @@ def ship_window_text(*, start_date: date, end_date: date, today: date) -> str:
     """When a PI delivers, as a stakeholder asks it: "3 to 5 months from now"."""
     first, last = months_from(today, start_date), months_from(today, end_date)
     if start_date <= today and last == 0:
-        return "this PI, by the end of it"
+        return "by the end of the running PI"
     if first == 0:
         return "within a month" if last <= 1 else f"within {last} months"
     if first == last:

@@ -44,3 +44,41 @@ class ShareLinkForm(forms.Form):
         },
     )
     mode = forms.ChoiceField(choices=[(mode, mode.capitalize()) for mode in MODES], initial=STRICT)
+
+
+class WhatIfForm(forms.Form):
+    """A trade-off question asked of the roadmap: which features change PI if..."""
+
+    QUESTIONS = [
+        ("move", "Move a feature ahead of another"),
+        ("pin", "Pin a feature at a position"),
+        ("estimate", "Change a feature's estimate"),
+    ]
+
+    question = forms.ChoiceField(choices=QUESTIONS, initial="move")
+    move = forms.TypedChoiceField(coerce=int, label="Feature")
+    before = forms.TypedChoiceField(coerce=int, required=False, label="Ahead of")
+    position = forms.IntegerField(required=False, min_value=1, label="Position (1 = top)")
+    estimate = forms.DecimalField(
+        required=False, min_value=0, max_digits=8, decimal_places=1, label="New estimate (points)"
+    )
+    mode = forms.ChoiceField(
+        choices=[(mode, mode.capitalize()) for mode in MODES], initial=STRICT, required=False, label="Walk"
+    )
+
+    def __init__(self, *args, choices: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["move"].choices = [("", "Pick a feature"), *choices]
+        self.fields["before"].choices = [("", "Pick a feature"), *choices]
+
+    def clean_mode(self) -> str:
+        return self.cleaned_data["mode"] or STRICT
+
+    def clean(self):
+        data = super().clean()
+        question = data.get("question")
+        if question == "move" and not data.get("before"):
+            self.add_error("before", "Pick the feature it goes ahead of.")
+        if question == "pin" and not data.get("position"):
+            self.add_error("position", "Give the position to pin it at, 1 or more.")
+        return data

@@ -221,7 +221,12 @@ def ship_forecast_marks(*, art_id: int, today) -> dict[int, tuple[str, str]]:
         when = ship_window_text(start_date=slot.start_date, end_date=slot.end_date, today=today)
         committed_texts.append((slot.name, f"Committed to {slot.name}: {when}."))
         if slot.projected:
-            forecast_texts.append((f"{slot.name} (projected)", f"Forecast for a projected PI: {when}."))
+            forecast_texts.append(
+                (
+                    slot.name,
+                    f"Forecast for a projected PI (like the last planned one, not created yet): {when}.",
+                )
+            )
         else:
             forecast_texts.append((slot.name, f"Forecast in rank order under the budgets: {when}."))
     marks = {}

@@ -5,7 +5,7 @@ overrides, the PI's allocation shares); the features come in rank order from one
 forecast_features_ranked, so the forecast follows whatever `Feature.rank` means (pins applied).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -107,19 +107,43 @@ def pi_slots(*, art_id: int, pis: list[ProgramIncrement], today: date) -> list[P
     return pis_projected(slots)
 
 
+def art_forecast_inputs(*, art_id: int, today: date) -> tuple[list[PiSlot], list[OpenFeature]]:
+    """What the walk takes for the ART now: its PI slots and its open features in rank order."""
+    slots = pi_slots(art_id=art_id, pis=forecast_pis(art_id=art_id, today=today), today=today)
+    rows = _rows(forecast_features_ranked(art_id=art_id).values_list(*FEATURE_FIELDS))
+    return slots, list(map(OpenFeature._make, rows))
+
+
 def art_forecast(*, art_id: int, today: date, mode: str = STRICT) -> ArtForecast:
     """The ART's forecast now. Five queries whatever the backlog size (PIs, teams, capacity
     overrides, shares, features); six after the last PI has ended."""
-    slots = pi_slots(art_id=art_id, pis=forecast_pis(art_id=art_id, today=today), today=today)
-    features = list(
-        map(OpenFeature._make, _rows(forecast_features_ranked(art_id=art_id).values_list(*FEATURE_FIELDS)))
-    )
+    slots, features = art_forecast_inputs(art_id=art_id, today=today)
     return ArtForecast(
         art_id=art_id,
         today=today,
         forecast=forecast_walk(features=features, pis=slots, mode=mode),
         features=features,
     )
+
+
+def art_forecast_whatif(
+    *, art_id: int, today: date, mode: str, rewrite: Callable[[list[OpenFeature]], list[OpenFeature]]
+) -> tuple[Forecast, Forecast]:
+    """The forecast now and with `rewrite` applied to its input (scoring.roadmap.whatif), from
+    one read of the ART."""
+    slots, features = art_forecast_inputs(art_id=art_id, today=today)
+    before = forecast_walk(features=features, pis=slots, mode=mode)
+    return before, forecast_walk(features=rewrite(features), pis=slots, mode=mode)
+
+
+def whatif_choices(*, art_id: int, limit: int) -> list[tuple[int, str]]:
+    """The best-ranked open features, for the what-if form's pickers: (id, "#rank title")."""
+    ranked = forecast_features_ranked(art_id=art_id).filter(rank__isnull=False)[:limit]
+    return [(fid, f"#{rank} {title}") for fid, rank, title in ranked.values_list("id", "rank", "title")]
+
+
+def feature_titles(ids: Iterable[int]) -> dict[int, str]:
+    return dict(Feature.objects.filter(pk__in=list(ids)).values_list("id", "title"))
 
 
 def committed_pi_names(forecast: Forecast) -> dict[int, str]:

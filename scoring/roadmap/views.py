@@ -13,11 +13,18 @@ from django.views.decorators.http import require_POST
 from backlog.access import art_editable_or_403, art_visible_or_404, feature_visible_or_404, user_can_edit_art
 from backlog.errors import InputError
 from backlog.models import Art
-from scoring.roadmap import services
-from scoring.roadmap.forms import RoadmapFilterForm, ShareLinkForm
+from scoring.roadmap import services, whatif
+from scoring.roadmap.forms import RoadmapFilterForm, ShareLinkForm, WhatIfForm
 from scoring.roadmap.models import RoadmapShareLink
 from scoring.roadmap.page import roadmap_page_build, ship_forecast
-from scoring.roadmap.selectors import art_forecast, committed_pi_names, feature_ids_matching
+from scoring.roadmap.selectors import (
+    art_forecast,
+    art_forecast_whatif,
+    committed_pi_names,
+    feature_ids_matching,
+    feature_titles,
+    whatif_choices,
+)
 from scoring.roadmap.slips import forecast_slip
 from scoring.share_tokens import ShareTokenInvalid, share_token_hash
 
@@ -132,3 +139,55 @@ def feature_forecast_fragment(request: HttpRequest, feature_id: int) -> HttpResp
     if request.GET.get("partial") == "request" and answer is not None:
         context["slip"] = forecast_slip(session=request.session, state=state, feature=feature, answer=answer)
     return render(request, "roadmap/_feature_forecast.html", context)
+
+
+CHANGES_SHOWN = 100
+WHATIF_CHOICES = 300
+
+
+def _whatif_rewrite(data: dict):
+    """The what-if question as a rewrite of the walk's input (scoring.roadmap.whatif)."""
+    if data["question"] == "move":
+        return lambda features: whatif.features_moved_before(
+            features, move=data["move"], before=data["before"]
+        )
+    if data["question"] == "pin":
+        return lambda features: whatif.features_pinned(
+            features, feature_id=data["move"], position=data["position"]
+        )
+    return lambda features: whatif.features_reestimated(
+        features, feature_id=data["move"], estimate=data.get("estimate")
+    )
+
+
+@login_required
+def roadmap_whatif_page(request: HttpRequest, art_id: int) -> HttpResponse:
+    """Which features change PI if X moves ahead of Y, is pinned, or is re-estimated. Nothing is
+    saved; everyone who reads the roadmap may ask. htmx gets the answer alone."""
+    art = art_visible_or_404(request.user, art_id)
+    form = WhatIfForm(request.GET or None, choices=whatif_choices(art_id=art.pk, limit=WHATIF_CHOICES))
+    context: dict[str, Any] = {"art": art, "nav": "roadmap", "form": form, "asked": form.is_bound}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            before, after = art_forecast_whatif(
+                art_id=art.pk, today=timezone.localdate(), mode=data["mode"], rewrite=_whatif_rewrite(data)
+            )
+        except whatif.WhatIfError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            changes = whatif.pi_changes(before, after)
+            titles = feature_titles(change.id for change in changes[:CHANGES_SHOWN])
+            context |= {
+                "changes": [(change, titles.get(change.id, "")) for change in changes[:CHANGES_SHOWN]],
+                "changes_hidden": max(len(changes) - CHANGES_SHOWN, 0),
+                "later": sum(1 for change in changes if change.later),
+                "earlier": sum(1 for change in changes if not change.later),
+                "tradeoff_query": (
+                    f"mode=move&move={data['move']}&before={data['before']}"
+                    if data["question"] == "move"
+                    else ""
+                ),
+            }
+    template = "roadmap/_whatif_answer.html" if request.htmx else "roadmap/whatif.html"
+    return render(request, template, context)

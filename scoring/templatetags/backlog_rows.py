@@ -100,7 +100,7 @@ def _forecast(marks) -> str:
     if not marks:
         return "–"
     mark = marks[0]
-    return f'<span title="{escape(mark.title)}">{escape(mark.text)}</span>'
+    return f'<span title="{escape(mark.title)}" style="white-space: nowrap">{escape(mark.text)}</span>'
 
 
 def _rank_change(row: dict, ranks_then: dict | None) -> str:

@@ -23,6 +23,14 @@ from scoring.roadmap.forecast import (
     pis_projected,
     ship_window_text,
 )
+from scoring.roadmap.whatif import (
+    PiChange,
+    WhatIfError,
+    features_moved_before,
+    features_pinned,
+    features_reestimated,
+    pi_changes,
+)
 
 D = Decimal
 
@@ -268,10 +276,52 @@ def test_property_fill_places_at_least_as_many_points_in_the_first_pi_as_strict(
     [
         (date(2027, 3, 1), date(2027, 5, 1), "3 to 5 months from now"),
         (date(2026, 11, 20), date(2027, 1, 31), "within 2 months"),
-        (date(2026, 11, 20), date(2026, 12, 3), "this PI, by the end of it"),
+        (date(2026, 11, 20), date(2026, 12, 3), "by the end of the running PI"),
         (date(2026, 12, 5), date(2026, 12, 20), "within a month"),
         (date(2027, 3, 1), date(2027, 3, 10), "about 3 months from now"),
     ],
 )
 def test_ship_window_says_in_months_when_a_pi_delivers(start, end, text):
     assert ship_window_text(start_date=start, end_date=end, today=date(2026, 12, 1)) == text
+
+
+# What-if ------------------------------------------------------------------------------------
+
+
+def test_moving_a_feature_ahead_changes_which_pi_each_lands_in():
+    features = [business(1, "6"), business(2, "4"), business(3, "4")]
+    before = forecast_walk(features=features, pis=TWO_PIS)
+    after = forecast_walk(features=features_moved_before(features, move=3, before=2), pis=TWO_PIS)
+    assert pi_changes(before, after) == [
+        PiChange(2, "PI 1", "PI 2", True),
+        PiChange(3, "PI 2", "PI 1", False),
+    ]
+
+
+def test_pinning_a_feature_to_the_top():
+    features = [business(1, "6"), business(2, "4"), business(3, "10")]
+    after = forecast_walk(features=features_pinned(features, feature_id=3, position=1), pis=TWO_PIS)
+    assert where(after) == {3: (FORECAST, "PI 1"), 1: (FORECAST, "PI 2"), 2: (FORECAST, "PI 2")}
+
+
+def test_a_smaller_estimate_can_bring_a_feature_forward():
+    features = [business(1, "6"), business(2, "8")]
+    before = forecast_walk(features=features, pis=TWO_PIS)
+    after = forecast_walk(features=features_reestimated(features, feature_id=2, estimate=D(4)), pis=TWO_PIS)
+    assert pi_changes(before, after) == [PiChange(2, "PI 2", "PI 1", False)]
+
+
+def test_what_if_questions_name_the_field_that_is_wrong():
+    features = [business(1, "6"), business(2, "4"), business(3, "1", scored=False)]
+    with pytest.raises(WhatIfError) as error:
+        features_moved_before(features, move=1, before=1)
+    assert error.value.field == "before"
+    with pytest.raises(WhatIfError) as error:
+        features_moved_before(features, move=3, before=1)
+    assert error.value.field == "move"
+    with pytest.raises(WhatIfError) as error:
+        features_pinned(features, feature_id=1, position=5)
+    assert (error.value.field, error.value.message) == ("position", "position must be 1 to 2.")
+    with pytest.raises(WhatIfError) as error:
+        features_reestimated(features, feature_id=99, estimate=D(1))
+    assert error.value.field == "move"

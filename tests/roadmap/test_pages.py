@@ -194,3 +194,46 @@ def test_done_features_have_no_forecast(client, alice, roadmap):
     Feature.objects.filter(pk=roadmap["refunds"].pk).update(status=Feature.Status.DONE)
     client.force_login(alice)
     assert "Done: no forecast" in client.get(f"/features/{roadmap['refunds'].pk}/forecast/").content.decode()
+
+
+def whatif_url(art, query=""):
+    return f"/arts/{art.pk}/roadmap/whatif/{query}"
+
+
+def test_what_if_a_feature_moves_ahead_shows_who_changes_pi(client, carol, rail, roadmap):
+    client.force_login(carol)  # a stakeholder may ask: nothing is saved
+    query = f"?question=move&move={roadmap['refunds'].pk}&before={roadmap['ticketing'].pk}&mode=strict"
+    html = client.get(whatif_url(rail, query)).content.decode()
+    # Refunds (8) then Ticketing (20) fill 28 of PI Now; nothing else changes PI.
+    assert "1 feature change PI" in html
+    row = re.search(r"<tbody>.*?</tbody>", html, re.S).group(0)
+    assert "Refunds" in row and "PI Next" in row and "PI Now" in row and "▲ earlier" in row
+    assert f"mode=move&amp;move={roadmap['refunds'].pk}&amp;before={roadmap['ticketing'].pk}" in html
+
+
+def test_what_if_a_bigger_estimate_delays_a_feature(client, alice, rail, roadmap):
+    client.force_login(alice)
+    query = f"?question=estimate&move={roadmap['ticketing'].pk}&estimate=28&mode=strict"
+    html = client.get(whatif_url(rail, query), HTTP_HX_REQUEST="true").content.decode()
+    assert html.lstrip().startswith('<section id="whatif-answer"')  # htmx gets the answer alone
+    assert "Seat map" not in html or "▼ later" in html
+    assert "Ticketing" not in html  # it still fits PI Now alone
+
+
+def test_what_if_a_pin_out_of_range_names_the_position(client, alice, rail, roadmap):
+    client.force_login(alice)
+    html = client.get(
+        whatif_url(rail, f"?question=pin&move={roadmap['refunds'].pk}&position=99")
+    ).content.decode()
+    assert "position must be 1 to" in html
+
+
+def test_what_if_a_move_without_a_target_says_what_is_missing(client, alice, rail, roadmap):
+    client.force_login(alice)
+    html = client.get(whatif_url(rail, f"?question=move&move={roadmap['refunds'].pk}")).content.decode()
+    assert "Pick the feature it goes ahead of." in html
+
+
+def test_what_if_is_hidden_like_the_roadmap(client, dave, rail, roadmap):
+    client.force_login(dave)
+    assert client.get(whatif_url(rail)).status_code == 404
