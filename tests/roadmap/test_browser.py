@@ -60,3 +60,16 @@ def test_the_feature_page_says_when_it_will_ship(browser_page, carol, roadmap):
     page.goto("/my-requests/")
     page.wait_for_selector(".ship-forecast")
     assert "PI Next" in page.locator(".ship-forecast").inner_text()
+
+
+def test_what_if_answers_in_place_which_features_change_pi(browser_page, carol, rail, roadmap):
+    page = browser_page(carol)
+    page.goto(f"/arts/{rail.pk}/roadmap/")
+    page.click("text=What if…? See which features change PI")
+    page.select_option("#id_move", str(roadmap["refunds"].pk))
+    page.select_option("#id_before", str(roadmap["ticketing"].pk))
+    page.click("text=Show what changes")
+    page.wait_for_selector("#whatif-answer h2")
+    assert page.locator("#whatif-answer h2").inner_text() == "1 feature changes PI"
+    assert "Refunds" in page.locator("#whatif-answer tbody").inner_text()
+    screenshot(page, "roadmap-whatif-1280")

@@ -205,7 +205,7 @@ def test_what_if_a_feature_moves_ahead_shows_who_changes_pi(client, carol, rail,
     query = f"?question=move&move={roadmap['refunds'].pk}&before={roadmap['ticketing'].pk}&mode=strict"
     html = client.get(whatif_url(rail, query)).content.decode()
     # Refunds (8) then Ticketing (20) fill 28 of PI Now; nothing else changes PI.
-    assert "1 feature change PI" in html
+    assert "1 feature changes PI" in html
     row = re.search(r"<tbody>.*?</tbody>", html, re.S).group(0)
     assert "Refunds" in row and "PI Next" in row and "PI Now" in row and "▲ earlier" in row
     assert f"mode=move&amp;move={roadmap['refunds'].pk}&amp;before={roadmap['ticketing'].pk}" in html
