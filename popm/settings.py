@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "scoring.planning",
     "scoring.tradeoffs",
     "scoring.rescoring",
+    "scoring.roadmap",
 ]
 
 MIDDLEWARE = [
@@ -190,7 +191,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # The four WSJF inputs share one scale: one enum in the schema, not one per field.
-    "ENUM_NAME_OVERRIDES": {"WsjfScaleEnum": [(value, value) for value in (1, 2, 3, 5, 8, 13, 20)]},
+    "ENUM_NAME_OVERRIDES": {
+        "WsjfScaleEnum": [(value, value) for value in (1, 2, 3, 5, 8, 13, 20)],
+        # The allocation buckets as the capacity plan and the roadmap forecast write them.
+        "AllocationKindEnum": [(kind, kind) for kind in ("business", "enabler", "exploration")],
+    },
 }
 
 # Celery: with no REDIS_URL (the local default) tasks run in-process, right after the

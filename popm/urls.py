@@ -18,6 +18,7 @@ api_urls = [
     path("", include("scoring.tradeoffs.api_urls")),
     path("", include("scoring.rescoring.api_urls")),
     path("", include("scoring.exports.api_urls")),
+    path("", include("scoring.roadmap.api_urls")),
     path("", include("backlog.api_urls")),
 ]
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("scoring.tradeoffs.urls")),
     path("", include("scoring.rescoring.urls")),
     path("", include("scoring.exports.urls")),
+    path("", include("scoring.roadmap.urls")),
 ]
 
 # popm's own error pages (popm.error_pages), in the product's layout.

@@ -1,9 +1,10 @@
-"""Marks on rows of the ranked backlog page: the PI's cut lines, fragile ranks and
-executive-priority pins; and the fragile features' ids for the backlog API.
+"""Marks on rows of the ranked backlog page: the PI's cut lines, fragile ranks,
+executive-priority pins and the roadmap's forecast PI; and the fragile features' ids for the
+backlog API.
 
-The one place in scoring's own modules that reads scoring.planning and scoring.tradeoffs
-(they read scoring, so nothing else here may import them; pyproject.toml's import contracts
-check it).
+The one place in scoring's own modules that reads scoring.planning, scoring.tradeoffs and
+scoring.roadmap (they read scoring, so nothing else here may import them; pyproject.toml's
+import contracts check it).
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from backlog.models import Art, Feature, ProgramIncrement
 from scoring.forms import INPUT_LABELS
 from scoring.planning.fragile import fragile_change_text
 from scoring.planning.selectors import PlanLines, art_fragile_features, plan_lines
+from scoring.roadmap.page import ship_forecast_marks
 from scoring.tradeoffs.selectors import active_pins
 
 KIND_LABELS = dict(Feature.Kind.choices)
@@ -28,7 +30,7 @@ class RowMark:
 
 def backlog_marks(*, art: Art, pi: ProgramIncrement | None) -> dict[int, list[RowMark]]:
     """feature id -> its marks; pi is the PI filter (or the current PI), None for no cut lines."""
-    found = [pin_marks(art=art)]
+    found = [pin_marks(art=art), forecast_marks(art=art)]
     if pi is not None:
         lines = plan_lines(pi=pi)
         found[:0] = [cut_line_marks(pi=pi, lines=lines), fragile_marks(pi=pi, lines=lines)]
@@ -94,3 +96,20 @@ def pin_marks(*, art: Art) -> dict[int, list[RowMark]]:
         ]
         for feature_id, pin in active_pins(art_id=art.pk).items()
     }
+
+
+# The row shows this mark in its own column, "Forecast PI" (scoring.templatetags.backlog_rows).
+FORECAST_MARK = "forecast-pi"
+
+
+def forecast_marks(*, art: Art) -> dict[int, list[RowMark]]:
+    """Where the roadmap's strict forecast puts each open feature: its PI, or why none."""
+    # A few distinct marks (one per PI and reason), shared by the rows that carry them.
+    made: dict[tuple[str, str], RowMark] = {}
+    marks = {}
+    for feature_id, texts in ship_forecast_marks(art_id=art.pk, today=timezone.localdate()).items():
+        mark = made.get(texts)
+        if mark is None:
+            mark = made[texts] = RowMark(FORECAST_MARK, *texts)
+        marks[feature_id] = [mark]
+    return marks

@@ -118,6 +118,13 @@ def _marks(marks) -> str:
     )
 
 
+def _forecast(marks) -> str:
+    if not marks:
+        return "–"
+    mark = marks[0]
+    return f'<span title="{escape(mark.title)}" style="white-space: nowrap">{escape(mark.text)}</span>'
+
+
 def _rank_change(row: dict, ranks_then: dict | None) -> str:
     """▲3 / ▼7 / new since the chosen moment; nothing for no move or no comparison."""
     if ranks_then is None or row["rank"] is None:
@@ -162,6 +169,9 @@ def backlog_row(context, row: dict) -> SafeString:
     move = (context.get("moves") or {}).get(feature_id)
     edited_since = context.get("edited_since")
     marks = (context.get("marks") or {}).get(feature_id, [])
+    # The roadmap's forecast PI has a column of its own (scoring.backlog_marks.forecast_marks).
+    forecast = [mark for mark in marks if mark.css_class == "forecast-pi"]
+    marks = [mark for mark in marks if mark.css_class != "forecast-pi"]
     classes = [
         *(f"has-{mark.css_class}" for mark in marks),
         "moved" if move and edited_since and row["updated_at"] > edited_since else "",
@@ -194,6 +204,7 @@ def backlog_row(context, row: dict) -> SafeString:
         f"<td>{STATUS_LABELS.get(row['status'], row['status'])}</td>"
         f"<td>{_dash(row['team_name'])}</td>"
         f"<td>{_dash(row['pi_name'])}</td>"
+        f'<td class="forecast-pi">{_forecast(forecast)}</td>'
         f"{cells}"
         f'<td class="num strong"><span id="cod-{feature_id}">{_dash(row["cost_of_delay"])}</span></td>'
         f'<td class="num strong"><span id="wsjf-{feature_id}">{_dash(row["wsjf"])}</span></td>'

@@ -230,7 +230,8 @@ def test_backlog_page_costs_the_same_queries_for_5_and_60_features(alice, rail):
     client = signed_in(alice)
     few = page_queries(client, f"/arts/{rail.pk}/backlog/")
     add(55)
-    assert page_queries(client, f"/arts/{rail.pk}/backlog/") == few <= 25
+    # 30: the roadmap's "Forecast PI" column reads the forecast in 5 queries of its own.
+    assert page_queries(client, f"/arts/{rail.pk}/backlog/") == few <= 30
 
 
 def test_value_effort_chart_draws_a_dot_per_scored_feature(carol, rail):
