@@ -1,0 +1,364 @@
+"""Reads of outcomes: indicators with progress, predictability, flow from status history,
+calibration and the PI review, each in a fixed number of queries (docs/rules.md)."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from backlog.models import Feature, FeatureChange, ProgramIncrement, Team
+from scoring.outcomes import metrics
+from scoring.outcomes.models import LeadingIndicator, Measurement, PIObjective
+from scoring.planning.selectors import pis_shares
+
+# Flow starts when a feature first enters one of these (it left funnel, analyzing and backlog).
+STARTED_STATUSES = (Feature.Status.IMPLEMENTING, Feature.Status.VALIDATING, Feature.Status.DONE)
+IN_PROGRESS_STATUSES = (Feature.Status.IMPLEMENTING, Feature.Status.VALIDATING)
+# The flow page's PIs when none are asked for: the latest that have started.
+FLOW_PIS_DEFAULT = 4
+PREDICTABILITY_PIS_SHOWN = 6
+
+
+# --- indicators -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    indicator: LeadingIndicator
+    measurements: list[Measurement]
+
+    @property
+    def latest(self) -> Measurement | None:
+        return self.measurements[-1] if self.measurements else None
+
+    @property
+    def progress(self) -> Decimal | None:
+        """Progress of the latest measurement toward the target, in percent of the way."""
+        if self.latest is None:
+            return None
+        return metrics.indicator_progress(
+            baseline=self.indicator.baseline, target=self.indicator.target, value=self.latest.value
+        )
+
+
+def feature_indicators(*, feature_id: int) -> list[IndicatorView]:
+    """The feature's indicators with their measurements, oldest first: two queries."""
+    indicators = LeadingIndicator.objects.filter(feature_id=feature_id).prefetch_related(
+        Prefetch("measurements", queryset=Measurement.objects.order_by("measured_on"))
+    )
+    return [IndicatorView(indicator, list(indicator.measurements.all())) for indicator in indicators]
+
+
+# --- predictability -------------------------------------------------------------------------
+
+
+def objectives_of_pi(*, pi_id: int) -> QuerySet[PIObjective]:
+    return (
+        PIObjective.objects.filter(pi_id=pi_id)
+        .select_related("team")
+        .prefetch_related(Prefetch("features", queryset=Feature.objects.only("id", "title", "status")))
+        .order_by("team__name", "-committed", "id")
+    )
+
+
+def _values(objective: PIObjective) -> metrics.ObjectiveValues:
+    return metrics.ObjectiveValues(
+        objective.team_id, objective.committed, objective.planned_value, objective.actual_value
+    )
+
+
+@dataclass(frozen=True)
+class TeamPredictability:
+    team: Team
+    figure: metrics.Predictability
+    objectives: list[PIObjective]
+
+
+@dataclass(frozen=True)
+class PiPredictability:
+    pi: ProgramIncrement
+    art: metrics.Predictability
+    teams: list[TeamPredictability]
+    art_objectives: list[PIObjective]  # the ART's own objectives (no team)
+
+
+def pi_predictability(
+    *, pi: ProgramIncrement, objectives: Sequence[PIObjective] | None = None
+) -> PiPredictability:
+    """Per team (every team of the ART, also one without objectives) and for the ART."""
+    objectives = list(objectives_of_pi(pi_id=pi.pk)) if objectives is None else list(objectives)
+    by_team = metrics.predictability_by_team([_values(o) for o in objectives])
+    teams = Team.objects.filter(art_id=pi.art_id).order_by("name")
+    empty = metrics.predictability([])
+    return PiPredictability(
+        pi=pi,
+        art=metrics.predictability(_values(o) for o in objectives),
+        teams=[
+            TeamPredictability(
+                team, by_team.get(team.pk, empty), [o for o in objectives if o.team_id == team.pk]
+            )
+            for team in teams
+        ],
+        art_objectives=[o for o in objectives if o.team_id is None],
+    )
+
+
+@dataclass(frozen=True)
+class PredictabilityPoint:
+    pi: ProgramIncrement
+    art: metrics.Predictability
+    teams: dict[int, metrics.Predictability]
+
+
+def art_predictability_over_pis(
+    *, art_id: int, until: date, count: int = PREDICTABILITY_PIS_SHOWN
+) -> list[PredictabilityPoint]:
+    """The ART's and each team's predictability for its last `count` PIs that started by `until`."""
+    pis = list(
+        ProgramIncrement.objects.filter(art_id=art_id, start_date__lte=until).order_by("-start_date")[:count]
+    )
+    pis.reverse()
+    by_pi: dict[int, list[metrics.ObjectiveValues]] = defaultdict(list)
+    rows = PIObjective.objects.filter(pi__in=pis).values_list(
+        "pi_id", "team_id", "committed", "planned_value", "actual_value"
+    )
+    for pi_id, *values in rows:
+        by_pi[pi_id].append(metrics.ObjectiveValues(*values))
+    return [
+        PredictabilityPoint(
+            pi, metrics.predictability(by_pi[pi.pk]), metrics.predictability_by_team(by_pi[pi.pk])
+        )
+        for pi in pis
+    ]
+
+
+# --- flow -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FlowSpan:
+    feature_id: int
+    kind: str
+    points: Decimal | None
+    started_at: datetime | None
+    done_at: datetime
+
+    @property
+    def days(self) -> Decimal | None:
+        """None when the feature went to done in the change that started it (no flow recorded)."""
+        if self.started_at is None or self.started_at >= self.done_at:
+            return None
+        return metrics.flow_days(self.started_at, self.done_at)
+
+
+def done_spans(
+    *, art_id: int, done_from: date | None = None, done_to: date | None = None, feature_ids=None
+) -> list[FlowSpan]:
+    """Each done feature's flow start and done moment, from its recorded status changes.
+
+    One grouped query over the ART's history: started = the first change into implementing,
+    validating or done; done = the last change into done. A done feature whose history holds
+    no change into done (it was done before history was kept) has no span.
+    """
+    changes = FeatureChange.objects.filter(
+        art_id=art_id, feature__status=Feature.Status.DONE, changes__has_key="status"
+    )
+    if feature_ids is not None:
+        changes = changes.filter(feature_id__in=feature_ids)
+    spans = (
+        changes.values("feature_id", "feature__kind", "feature__estimate_points")
+        .annotate(
+            started_at=Min("changed_at", filter=Q(changes__status__1__in=STARTED_STATUSES)),
+            done_at=Max("changed_at", filter=Q(changes__status__1=Feature.Status.DONE)),
+        )
+        .filter(done_at__isnull=False)
+        .order_by()
+    )
+    if done_from is not None:
+        spans = spans.filter(done_at__date__gte=done_from)
+    if done_to is not None:
+        spans = spans.filter(done_at__date__lte=done_to)
+    return [
+        FlowSpan(
+            row["feature_id"],
+            row["feature__kind"],
+            row["feature__estimate_points"],
+            row["started_at"],
+            row["done_at"],
+        )
+        for row in spans
+    ]
+
+
+@dataclass(frozen=True)
+class PiFlow:
+    pi: ProgramIncrement
+    shares: dict[str, int]
+    done_features: int
+    done_points: Decimal
+    percentiles: dict[int, Decimal | None]
+    distribution: list[metrics.KindShare]
+    without_flow_time: int  # done in the PI, but straight to done: no flow time
+
+
+@dataclass(frozen=True)
+class ArtFlow:
+    pis: list[PiFlow]
+    percentiles: dict[int, Decimal | None]  # over every feature done in the PIs shown
+    flow_times: int  # how many features those percentiles are read from
+    load: dict[str, int]  # kind -> features in implementing or validating now
+    done_without_history: int  # done features with no recorded change into done
+
+    @property
+    def load_total(self) -> int:
+        return sum(self.load.values())
+
+
+def pi_flow(pi: ProgramIncrement, spans: Iterable[FlowSpan], shares: dict[str, int]) -> PiFlow:
+    inside = [s for s in spans if pi.start_date <= s.done_at.date() <= pi.end_date]
+    days = [s.days for s in inside if s.days is not None]
+    return PiFlow(
+        pi=pi,
+        shares=shares,
+        done_features=len(inside),
+        done_points=sum((s.points or Decimal(0) for s in inside), Decimal(0)),
+        percentiles=metrics.flow_percentiles(days),
+        distribution=metrics.flow_distribution(((s.kind, s.points) for s in inside), shares),
+        without_flow_time=len(inside) - len(days),
+    )
+
+
+def flow_pis_default(*, art_id: int, today: date) -> list[ProgramIncrement]:
+    pis = list(
+        ProgramIncrement.objects.filter(art_id=art_id, start_date__lte=today).order_by("-start_date")[
+            :FLOW_PIS_DEFAULT
+        ]
+    )
+    return pis[::-1]
+
+
+def art_flow(*, art_id: int, pis: Sequence[ProgramIncrement]) -> ArtFlow:
+    """Flow time, velocity and distribution per PI, and the load now: four queries."""
+    pis = sorted(pis, key=lambda pi: (pi.start_date, pi.pk))
+    spans = (
+        done_spans(
+            art_id=art_id,
+            done_from=min((p.start_date for p in pis), default=None),
+            done_to=max((p.end_date for p in pis), default=None),
+        )
+        if pis
+        else []
+    )
+    shares = pis_shares(pi_ids=[pi.pk for pi in pis])
+    per_pi = [pi_flow(pi, spans, shares[pi.pk]) for pi in pis]
+    in_pis = [s for s in spans if any(p.start_date <= s.done_at.date() <= p.end_date for p in pis)]
+    days = [s.days for s in in_pis if s.days is not None]
+    load = dict.fromkeys(metrics.KINDS, 0)
+    for kind in Feature.objects.filter(art_id=art_id, status__in=IN_PROGRESS_STATUSES).values_list(
+        "kind", flat=True
+    ):
+        load[kind] += 1
+    return ArtFlow(
+        pis=per_pi,
+        percentiles=metrics.flow_percentiles(days),
+        flow_times=len(days),
+        load=load,
+        done_without_history=_done_without_history(art_id=art_id),
+    )
+
+
+def _done_without_history(*, art_id: int) -> int:
+    """Done features whose history holds no change into done: they have no done date."""
+    recorded = FeatureChange.objects.filter(feature_id=OuterRef("pk"), changes__status__1=Feature.Status.DONE)
+    return Feature.objects.filter(art_id=art_id, status=Feature.Status.DONE).exclude(Exists(recorded)).count()
+
+
+# --- estimated vs delivered -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Calibration:
+    by_value: list[metrics.CalibrationRow]  # one row per UBV on the scale that has done features
+    by_scorer: list[metrics.CalibrationRow]  # features scored UBV 13 or 20, per scorer
+    min_sample: int = metrics.CALIBRATION_MIN_SAMPLE
+    high_values: tuple[int, ...] = field(default=(13, 20))
+
+
+def art_calibration(*, art_id: int) -> Calibration:
+    """How WSJF's User-Business Value compared with the outcome, for done features with a verdict."""
+    rows = (
+        Feature.objects.filter(art_id=art_id, status=Feature.Status.DONE)
+        .exclude(outcome_verdict="")
+        .values_list("user_business_value", "scored_by__username", "outcome_verdict")
+    )
+    by_value: dict[int, list[str]] = defaultdict(list)
+    by_scorer: dict[str, list[str]] = defaultdict(list)
+    for value, scorer, verdict in rows:
+        if value is None:
+            continue
+        by_value[value].append(verdict)
+        if value >= 13:
+            by_scorer[scorer or "unknown"].append(verdict)
+    return Calibration(
+        by_value=[
+            metrics.calibration_row(f"UBV {value}", by_value[value])
+            for value in sorted(by_value, reverse=True)
+        ],
+        by_scorer=[metrics.calibration_row(name, by_scorer[name]) for name in sorted(by_scorer)],
+    )
+
+
+# --- PI review ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FixedDateMiss:
+    feature: Feature
+    done_on: date | None  # None: not done
+
+
+@dataclass(frozen=True)
+class PiReview:
+    predictability: PiPredictability
+    flow: PiFlow
+    done_features: list[Feature]
+    missed_fixed_dates: list[FixedDateMiss]
+
+
+def pi_review(*, pi: ProgramIncrement, today: date | None = None) -> PiReview:
+    """What business owners see at the PI's end, read-only. A fixed date in the PI is missed
+    when the feature was not done on or before it (done later, or not done and the date passed)."""
+    today = today or timezone.now().date()
+    spans = done_spans(art_id=pi.art_id, done_from=pi.start_date, done_to=pi.end_date)
+    flow = pi_flow(pi, spans, pis_shares(pi_ids=[pi.pk])[pi.pk])
+    done_ids = [s.feature_id for s in spans]
+    done_features = list(
+        Feature.objects.filter(pk__in=done_ids).select_related("team").order_by("kind", "title")
+    )
+    fixed = list(
+        Feature.objects.filter(
+            art_id=pi.art_id, fixed_date__range=(pi.start_date, pi.end_date), fixed_date__lte=today
+        )
+        .select_related("team")
+        .order_by("fixed_date", "title")
+    )
+    fixed_done = (
+        {
+            s.feature_id: s.done_at.date()
+            for s in done_spans(art_id=pi.art_id, feature_ids=[f.pk for f in fixed])
+        }
+        if fixed
+        else {}
+    )
+    missed = [
+        FixedDateMiss(feature, fixed_done.get(feature.pk))
+        for feature in fixed
+        # A feature done before history was kept has no done date: not counted as missed.
+        if feature.status != Feature.Status.DONE
+        or fixed_done.get(feature.pk, feature.fixed_date) > feature.fixed_date
+    ]
+    return PiReview(pi_predictability(pi=pi), flow, done_features, missed)
