@@ -8,7 +8,6 @@ and business values. Objects of an ART the user cannot see answer 404.
 
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -23,7 +22,6 @@ from backlog.access import (
     pi_visible_or_404,
 )
 from backlog.errors import InputError
-from backlog.models import ProgramIncrement
 from popm.api import ApiRefusal
 from scoring.outcomes import selectors, services
 from scoring.outcomes.models import LeadingIndicator, Measurement, PIObjective
@@ -408,20 +406,6 @@ def flow_json(flow: selectors.ArtFlow) -> dict[str, Any]:
     }
 
 
-def flow_pis_parse(*, art_id: int, text: str | None) -> list[ProgramIncrement]:
-    """?pis=3,4,5: PIs of this ART; absent: the latest that have started."""
-    if not text:
-        return selectors.flow_pis_default(art_id=art_id, today=timezone.now().date())
-    parts = [part.strip() for part in text.split(",") if part.strip()]
-    if not parts or not all(part.isdigit() for part in parts) or len(parts) > 20:
-        raise InputError("pis", "pis must be up to 20 PI ids separated by commas, e.g. pis=3,4.")
-    pis = list(ProgramIncrement.objects.filter(art_id=art_id, pk__in=[int(p) for p in parts]))
-    missing = sorted({int(p) for p in parts} - {pi.pk for pi in pis})
-    if missing:
-        raise InputError("pis", f"No PI of this ART with id {', '.join(map(str, missing))}.")
-    return pis
-
-
 class ArtFlowApi(APIView):
     @extend_schema(
         parameters=[
@@ -435,5 +419,5 @@ class ArtFlowApi(APIView):
     def get(self, request: Request, art_id: int) -> Response:
         """Flow time percentiles, velocity and distribution vs allocation per PI, and load now."""
         art = art_visible_or_404(request.user, art_id)
-        pis = flow_pis_parse(art_id=art.pk, text=request.query_params.get("pis"))
+        pis = selectors.flow_pis_parse(art_id=art.pk, text=request.query_params.get("pis"))
         return Response(flow_json(selectors.art_flow(art_id=art.pk, pis=pis)))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from backlog.errors import InputError
 from backlog.models import Feature, FeatureChange, ProgramIncrement, Team
 from scoring.outcomes import metrics
 from scoring.outcomes.models import LeadingIndicator, Measurement, PIObjective
@@ -239,6 +240,20 @@ def flow_pis_default(*, art_id: int, today: date) -> list[ProgramIncrement]:
         ]
     )
     return pis[::-1]
+
+
+def flow_pis_parse(*, art_id: int, text: str | None) -> list[ProgramIncrement]:
+    """?pis=3,4,5: PIs of this ART; absent: the latest that have started."""
+    if not text:
+        return flow_pis_default(art_id=art_id, today=timezone.now().date())
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts or not all(part.isdigit() for part in parts) or len(parts) > 20:
+        raise InputError("pis", "pis must be up to 20 PI ids separated by commas, e.g. pis=3,4.")
+    pis = list(ProgramIncrement.objects.filter(art_id=art_id, pk__in=[int(p) for p in parts]))
+    missing = sorted({int(p) for p in parts} - {pi.pk for pi in pis})
+    if missing:
+        raise InputError("pis", f"No PI of this ART with id {', '.join(map(str, missing))}.")
+    return pis
 
 
 def art_flow(*, art_id: int, pis: Sequence[ProgramIncrement]) -> ArtFlow:
