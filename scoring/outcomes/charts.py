@@ -52,10 +52,11 @@ def indicator_chart(
     }
 
 
-def predictability_chart(points: list[tuple[str, Decimal | None]]) -> dict[str, Any]:
-    """Bars of the ART's predictability per PI over the 80-100 % band; a PI with no percent has no bar."""
+def predictability_chart(points: list[tuple[str, Decimal | None, bool]]) -> dict[str, Any]:
+    """Bars of the ART's predictability per PI over the 80-100 % band. points: (PI name, percent,
+    assessed). A PI with no percent (nothing committed) or not assessed yet has no bar."""
     width, height, left, right, top, bottom = 560, 220, 44, 12, 12, 36
-    top_value = max([Decimal(120), *(p for _, p in points if p is not None)])
+    top_value = max([Decimal(120), *(p for _, p, _ in points if p is not None)])
     plot_w = width - left - right
     slot = Decimal(plot_w) / max(len(points), 1)
 
@@ -63,7 +64,7 @@ def predictability_chart(points: list[tuple[str, Decimal | None]]) -> dict[str, 
         return _scale(value, Decimal(0), top_value, height - bottom, top)
 
     bars = []
-    for index, (label, percent) in enumerate(points):
+    for index, (label, percent, assessed) in enumerate(points):
         x = (left + slot * index + slot / 4).quantize(PIXEL)
         bar = {
             "x": x,
@@ -71,7 +72,8 @@ def predictability_chart(points: list[tuple[str, Decimal | None]]) -> dict[str, 
             "label": label,
             "label_x": (x + slot / 4).quantize(PIXEL),
         }
-        if percent is not None:
+        bar["note"] = "none committed" if percent is None else "" if assessed else "not assessed yet"
+        if percent is not None and assessed:
             bar.update(y=y(percent), h=(y(Decimal(0)) - y(percent)).quantize(PIXEL), percent=percent)
             bar["in_band"] = metrics.PREDICTABLE_LOW <= percent <= metrics.PREDICTABLE_HIGH
         bars.append(bar)

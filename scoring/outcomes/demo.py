@@ -145,8 +145,18 @@ def demo_load(*, art: Art) -> None:
     teams = list(art.teams.order_by("name"))
     for name, start, end in PAST_PIS:
         pi = backlog_services.pi_create(art=art, acting_user=None, name=name, start_date=start, end_date=end)
+        done = []
         for index, row in enumerate(DONE_IN[name]):
             feature = _walked(art=art, pi=pi, team=teams[index % len(teams)], row=row, rng=rng)
+            done.append(feature)
+            if index == 3:  # promised for the PI's third day, done later: a missed fixed date
+                feature = backlog_services.feature_update(
+                    feature=feature,
+                    acting_user=None,
+                    door=FeatureChange.Door.SCRIPT,
+                    source="demo data",
+                    fixed_date=start + timedelta(days=3),
+                )
             if index < 4:
                 _indicators(feature, pi=pi, verdict=row[4], rng=rng)
             elif row[4]:
@@ -167,6 +177,7 @@ def demo_load(*, art: Art) -> None:
                     committed=committed,
                     planned_value=planned,
                     actual_value=max(1, min(10, actual + rng.randint(-1, 2))),
+                    features=[f for f in done if f.team_id == team.pk][:2] if committed else [],
                 )
         services.objective_create(
             pi=pi,

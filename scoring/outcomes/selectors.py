@@ -113,6 +113,7 @@ class PredictabilityPoint:
     pi: ProgramIncrement
     art: metrics.Predictability
     teams: dict[int, metrics.Predictability]
+    assessed: bool  # some objective has an actual value: the PI's end was assessed
 
 
 def art_predictability_over_pis(
@@ -131,7 +132,10 @@ def art_predictability_over_pis(
         by_pi[pi_id].append(metrics.ObjectiveValues(*values))
     return [
         PredictabilityPoint(
-            pi, metrics.predictability(by_pi[pi.pk]), metrics.predictability_by_team(by_pi[pi.pk])
+            pi,
+            metrics.predictability(by_pi[pi.pk]),
+            metrics.predictability_by_team(by_pi[pi.pk]),
+            assessed=any(values.actual_value is not None for values in by_pi[pi.pk]),
         )
         for pi in pis
     ]

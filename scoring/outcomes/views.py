@@ -222,7 +222,9 @@ def _objectives_page(
         "rows": rows,
         "form": form,
         "pis": ProgramIncrement.objects.filter(art_id=pi.art_id).order_by("start_date"),
-        "chart": charts.predictability_chart([(point.pi.name, point.art.percent) for point in history]),
+        "chart": charts.predictability_chart(
+            [(point.pi.name, point.art.percent, point.assessed) for point in history]
+        ),
         "history": history,
         "sub": "objectives",
     }

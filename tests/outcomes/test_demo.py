@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_past_pis_show_predictability_flow_and_outcomes():
     call_command("load_demo", stdout=io.StringIO())
     art = Art.objects.get()
-    past = list(ProgramIncrement.objects.filter(art=art, name__in=["PI 2026.2", "PI 2026.3"]).order_by("start_date"))
+    past = list(
+        ProgramIncrement.objects.filter(art=art, name__in=["PI 2026.2", "PI 2026.3"]).order_by("start_date")
+    )
     assert len(past) == 2
     for pi in past:
         assert selectors.pi_predictability(pi=pi).art.percent is not None
