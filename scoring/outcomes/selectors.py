@@ -4,10 +4,12 @@ calibration and the PI review, each in a fixed number of queries (docs/rules.md)
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from backlog.errors import InputError
@@ -22,6 +24,7 @@ IN_PROGRESS_STATUSES = (Feature.Status.IMPLEMENTING, Feature.Status.VALIDATING)
 # The flow page's PIs when none are asked for: the latest that have started.
 FLOW_PIS_DEFAULT = 4
 PREDICTABILITY_PIS_SHOWN = 6
+SPANS_CACHE_SECONDS = 6 * 3600
 
 
 # --- indicators -----------------------------------------------------------------------------
@@ -151,13 +154,96 @@ class FlowSpan:
     points: Decimal | None
     started_at: datetime | None
     done_at: datetime
+    # None when the feature went to done in the change that started it (no flow recorded).
+    days: Decimal | None = field(init=False)
 
-    @property
-    def days(self) -> Decimal | None:
-        """None when the feature went to done in the change that started it (no flow recorded)."""
-        if self.started_at is None or self.started_at >= self.done_at:
-            return None
-        return metrics.flow_days(self.started_at, self.done_at)
+    def __post_init__(self) -> None:
+        flowed = self.started_at is not None and self.started_at < self.done_at
+        object.__setattr__(self, "days", metrics.flow_days(self.started_at, self.done_at) if flowed else None)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+# Postgres reads each history row's JSON once (changes->'status'->>1) and groups by feature;
+# with a window, only features with a move to done inside it are read, through the
+# (art, changed_at) index. Elsewhere (SQLite, the local default) the ORM query below.
+_SPANS_SQL = """
+SELECT c.feature_id, f.kind, f.estimate_points,
+       MIN(c.changed_at) FILTER (WHERE c.new_status IN %(started)s) AS started_at,
+       MAX(c.changed_at) FILTER (WHERE c.new_status = 'done') AS done_at
+FROM (
+    SELECT feature_id, changed_at, changes -> 'status' ->> 1 AS new_status
+    FROM {changes}
+    WHERE art_id = %(art)s AND feature_id IS NOT NULL AND changes ? 'status' {narrow}
+) c
+JOIN {features} f ON f.id = c.feature_id AND f.status = 'done'
+GROUP BY c.feature_id, f.kind, f.estimate_points
+"""
+_WINDOW_SQL = """AND feature_id IN (
+        SELECT feature_id FROM {changes}
+        WHERE art_id = %(art)s AND changed_at >= %(since)s AND changed_at < %(until)s
+          AND changes -> 'status' ->> 1 = 'done')"""
+
+
+def _spans_rows_postgres(
+    art_id: int, since: datetime | None, until: datetime | None, feature_ids
+) -> list[tuple]:
+    tables = {"changes": FeatureChange._meta.db_table, "features": Feature._meta.db_table}
+    narrow = ""
+    params: dict = {"art": art_id, "started": tuple(str(s) for s in STARTED_STATUSES)}
+    if since is not None:
+        narrow += _WINDOW_SQL.format(**tables)
+        params.update(since=since, until=until)
+    if feature_ids is not None:
+        narrow += " AND feature_id = ANY(%(ids)s)"
+        params["ids"] = list(feature_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(_SPANS_SQL.format(narrow=narrow, **tables), params)
+        return cursor.fetchall()
+
+
+def _spans_rows_orm(art_id: int, since: datetime | None, until: datetime | None, feature_ids) -> list[tuple]:
+    changes = FeatureChange.objects.filter(
+        art_id=art_id, feature__status=Feature.Status.DONE, changes__has_key="status"
+    )
+    if feature_ids is not None:
+        changes = changes.filter(feature_id__in=feature_ids)
+    if since is not None:
+        done_inside = FeatureChange.objects.filter(
+            art_id=art_id, changed_at__gte=since, changed_at__lt=until, changes__status__1=Feature.Status.DONE
+        )
+        changes = changes.filter(feature_id__in=done_inside.values("feature_id"))
+    return list(
+        changes.values_list("feature_id", "feature__kind", "feature__estimate_points")
+        .annotate(
+            started_at=Min("changed_at", filter=Q(changes__status__1__in=STARTED_STATUSES)),
+            done_at=Max("changed_at", filter=Q(changes__status__1=Feature.Status.DONE)),
+        )
+        .order_by()
+    )
+
+
+def _spans_rows(art_id: int, since: datetime | None, until: datetime | None, feature_ids) -> list[tuple]:
+    read = _spans_rows_postgres if connection.vendor == "postgresql" else _spans_rows_orm
+    return read(art_id, since, until, feature_ids)
+
+
+def _art_spans_rows_cached(art_id: int) -> list[tuple]:
+    """All of the ART's spans, kept in the cache under the number of its history rows.
+
+    Every change of a feature's status, kind or estimate (and its deletion) goes through
+    backlog.services, which appends a FeatureChange and never removes one: while the count
+    is the same, so are the spans. Counting is one index-only scan; the grouped read is not.
+    """
+    count = FeatureChange.objects.filter(art_id=art_id).count()
+    key = f"outcomes:spans:{art_id}:{count}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _spans_rows(art_id, None, None, None)
+        cache.set(key, rows, timeout=SPANS_CACHE_SECONDS)
+    return rows
 
 
 def done_spans(
@@ -167,35 +253,20 @@ def done_spans(
 
     One grouped query over the ART's history: started = the first change into implementing,
     validating or done; done = the last change into done. A done feature whose history holds
-    no change into done (it was done before history was kept) has no span.
+    no change into done (it was done before history was kept) has no span. With done_from and
+    done_to (both or neither), only features whose last move to done falls on those days (UTC).
     """
-    changes = FeatureChange.objects.filter(
-        art_id=art_id, feature__status=Feature.Status.DONE, changes__has_key="status"
-    )
-    if feature_ids is not None:
-        changes = changes.filter(feature_id__in=feature_ids)
-    spans = (
-        changes.values("feature_id", "feature__kind", "feature__estimate_points")
-        .annotate(
-            started_at=Min("changed_at", filter=Q(changes__status__1__in=STARTED_STATUSES)),
-            done_at=Max("changed_at", filter=Q(changes__status__1=Feature.Status.DONE)),
-        )
-        .filter(done_at__isnull=False)
-        .order_by()
-    )
+    since = until = None
     if done_from is not None:
-        spans = spans.filter(done_at__date__gte=done_from)
-    if done_to is not None:
-        spans = spans.filter(done_at__date__lte=done_to)
+        since, until = _day_start(done_from), _day_start(done_to + timedelta(days=1))
+    if since is None and feature_ids is None:
+        rows = _art_spans_rows_cached(art_id)
+    else:
+        rows = _spans_rows(art_id, since, until, feature_ids)
     return [
-        FlowSpan(
-            row["feature_id"],
-            row["feature__kind"],
-            row["feature__estimate_points"],
-            row["started_at"],
-            row["done_at"],
-        )
-        for row in spans
+        FlowSpan(feature_id, kind, points, started_at, done_at)
+        for feature_id, kind, points, started_at, done_at in rows
+        if done_at is not None and (since is None or since <= done_at < until)
     ]
 
 
@@ -263,37 +334,36 @@ def flow_pis_parse(*, art_id: int, text: str | None) -> list[ProgramIncrement]:
 def art_flow(*, art_id: int, pis: Sequence[ProgramIncrement]) -> ArtFlow:
     """Flow time, velocity and distribution per PI, and the load now: four queries."""
     pis = sorted(pis, key=lambda pi: (pi.start_date, pi.pk))
-    spans = (
-        done_spans(
-            art_id=art_id,
-            done_from=min((p.start_date for p in pis), default=None),
-            done_to=max((p.end_date for p in pis), default=None),
-        )
-        if pis
-        else []
-    )
+    spans = done_spans(art_id=art_id)
     shares = pis_shares(pi_ids=[pi.pk for pi in pis])
-    per_pi = [pi_flow(pi, spans, shares[pi.pk]) for pi in pis]
-    in_pis = [s for s in spans if any(p.start_date <= s.done_at.date() <= p.end_date for p in pis)]
-    days = [s.days for s in in_pis if s.days is not None]
+    # A feature counts in every PI whose dates hold the day of its last move to done.
+    by_pi: dict[int, list[FlowSpan]] = {pi.pk: [] for pi in pis}
+    in_any: list[FlowSpan] = []
+    for span in spans:
+        day = span.done_at.date()
+        holding = [pi for pi in pis if pi.start_date <= day <= pi.end_date]
+        for pi in holding:
+            by_pi[pi.pk].append(span)
+        if holding:
+            in_any.append(span)
+    per_pi = [pi_flow(pi, by_pi[pi.pk], shares[pi.pk]) for pi in pis]
+    days = [s.days for s in in_any if s.days is not None]
     load = dict.fromkeys(metrics.KINDS, 0)
-    for kind in Feature.objects.filter(art_id=art_id, status__in=IN_PROGRESS_STATUSES).values_list(
-        "kind", flat=True
-    ):
-        load[kind] += 1
+    done_total = 0
+    counts = Feature.objects.filter(art_id=art_id, status__in=[*IN_PROGRESS_STATUSES, Feature.Status.DONE])
+    for status, kind, count in counts.values_list("status", "kind").annotate(count=Count("id")).order_by():
+        if status == Feature.Status.DONE:
+            done_total += count
+        else:
+            load[kind] += count
     return ArtFlow(
         pis=per_pi,
         percentiles=metrics.flow_percentiles(days),
         flow_times=len(days),
         load=load,
-        done_without_history=_done_without_history(art_id=art_id),
+        # Every done feature with a recorded move to done has a span.
+        done_without_history=done_total - len(spans),
     )
-
-
-def _done_without_history(*, art_id: int) -> int:
-    """Done features whose history holds no change into done: they have no done date."""
-    recorded = FeatureChange.objects.filter(feature_id=OuterRef("pk"), changes__status__1=Feature.Status.DONE)
-    return Feature.objects.filter(art_id=art_id, status=Feature.Status.DONE).exclude(Exists(recorded)).count()
 
 
 # --- estimated vs delivered -----------------------------------------------------------------

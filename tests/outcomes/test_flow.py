@@ -115,3 +115,25 @@ def test_a_pi_without_allocation_is_held_against_70_20_10(rail, pi, history):
 def test_flow_reads_a_fixed_number_of_queries(rail, pi, history, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         selectors.art_flow(art_id=rail.pk, pis=[pi])
+
+
+def test_the_orm_reading_used_off_postgres_gives_the_same_spans(rail, pi, history):
+    from datetime import UTC, datetime
+
+    since, until = datetime(2026, 10, 5, tzinfo=UTC), datetime(2026, 12, 14, tzinfo=UTC)
+    for window in [(None, None), (since, until)]:
+        raw = sorted(selectors._spans_rows_postgres(rail.pk, *window, None))
+        orm = sorted(selectors._spans_rows_orm(rail.pk, *window, None))
+        assert raw == orm
+
+
+def test_a_window_keeps_only_features_whose_last_done_falls_inside(rail, pi, history):
+    spans = selectors.done_spans(art_id=rail.pk, done_from=date(2026, 10, 5), done_to=date(2026, 12, 13))
+    assert {s.feature_id for s in spans} == {history[k].pk for k in "ABC"}
+
+
+def test_a_new_status_change_is_seen_at_once_despite_the_cache(rail, pi, history):
+    assert len(selectors.done_spans(art_id=rail.pk)) == 4
+    late = FeatureFactory(art=rail, title="Late", kind="business", status="done", estimate_points=D(3))
+    moved(late, day(40), "implementing", "done")
+    assert len(selectors.done_spans(art_id=rail.pk)) == 5
