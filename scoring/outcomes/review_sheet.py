@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from scoring.outcomes.selectors import PiReview
@@ -20,16 +21,18 @@ def _cell(value):
 
 def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence]) -> None:
     sheet = book.create_sheet(title)
-    sheet.append(list(header))
-    for cell in sheet[1]:
+    bold = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=text)
         cell.font = Font(bold=True)
+        bold.append(cell)
+    sheet.append(bold)
     for row in rows:
         sheet.append([_cell(value) for value in row])
 
 
 def review_xlsx(review: PiReview) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)  # streamed: a PI with thousands of done features stays quick
     figure = review.predictability
     _sheet(
         book,

@@ -230,7 +230,7 @@ def _spans_rows(art_id: int, since: datetime | None, until: datetime | None, fea
     return read(art_id, since, until, feature_ids)
 
 
-def _art_spans_rows_cached(art_id: int) -> list[tuple]:
+def _art_spans_cached(art_id: int) -> list[FlowSpan]:
     """All of the ART's spans, kept in the cache under the number of its history rows.
 
     Every change of a feature's status, kind or estimate (and its deletion) goes through
@@ -239,11 +239,11 @@ def _art_spans_rows_cached(art_id: int) -> list[tuple]:
     """
     count = FeatureChange.objects.filter(art_id=art_id).count()
     key = f"outcomes:spans:{art_id}:{count}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = _spans_rows(art_id, None, None, None)
-        cache.set(key, rows, timeout=SPANS_CACHE_SECONDS)
-    return rows
+    spans = cache.get(key)
+    if spans is None:
+        spans = _spans_from(_spans_rows(art_id, None, None, None), None, None)
+        cache.set(key, spans, timeout=SPANS_CACHE_SECONDS)
+    return spans
 
 
 def done_spans(
@@ -260,9 +260,11 @@ def done_spans(
     if done_from is not None:
         since, until = _day_start(done_from), _day_start(done_to + timedelta(days=1))
     if since is None and feature_ids is None:
-        rows = _art_spans_rows_cached(art_id)
-    else:
-        rows = _spans_rows(art_id, since, until, feature_ids)
+        return _art_spans_cached(art_id)
+    return _spans_from(_spans_rows(art_id, since, until, feature_ids), since, until)
+
+
+def _spans_from(rows: list[tuple], since: datetime | None, until: datetime | None) -> list[FlowSpan]:
     return [
         FlowSpan(feature_id, kind, points, started_at, done_at)
         for feature_id, kind, points, started_at, done_at in rows
@@ -414,11 +416,16 @@ class FixedDateMiss:
 class PiReview:
     predictability: PiPredictability
     flow: PiFlow
-    done_features: list[Feature]
+    done_features: list[Feature]  # the first `limit` by kind and title
     missed_fixed_dates: list[FixedDateMiss]
+    done_total: int
+
+    @property
+    def done_not_listed(self) -> int:
+        return self.done_total - len(self.done_features)
 
 
-def pi_review(*, pi: ProgramIncrement, today: date | None = None) -> PiReview:
+def pi_review(*, pi: ProgramIncrement, today: date | None = None, limit: int | None = None) -> PiReview:
     """What business owners see at the PI's end, read-only. A fixed date in the PI is missed
     when the feature was not done on or before it (done later, or not done and the date passed)."""
     today = today or timezone.now().date()
@@ -426,7 +433,10 @@ def pi_review(*, pi: ProgramIncrement, today: date | None = None) -> PiReview:
     flow = pi_flow(pi, spans, pis_shares(pi_ids=[pi.pk])[pi.pk])
     done_ids = [s.feature_id for s in spans]
     done_features = list(
-        Feature.objects.filter(pk__in=done_ids).select_related("team").order_by("kind", "title")
+        Feature.objects.filter(pk__in=done_ids)
+        .select_related("team")
+        .only("id", "title", "kind", "estimate_points", "outcome_verdict", "team__name")
+        .order_by("kind", "title")[:limit]
     )
     fixed = list(
         Feature.objects.filter(
@@ -450,4 +460,4 @@ def pi_review(*, pi: ProgramIncrement, today: date | None = None) -> PiReview:
         if feature.status != Feature.Status.DONE
         or fixed_done.get(feature.pk, feature.fixed_date) > feature.fixed_date
     ]
-    return PiReview(pi_predictability(pi=pi), flow, done_features, missed)
+    return PiReview(pi_predictability(pi=pi), flow, done_features, missed, done_total=len(spans))

@@ -39,6 +39,8 @@ from scoring.outcomes.review_sheet import review_xlsx
 from scoring.share_tokens import ShareTokenInvalid, share_token_hash
 
 CSV_MAX_BYTES = 1_000_000
+# A review page lists this many done features at most; the XLSX holds them all.
+REVIEW_FEATURES_SHOWN = 200
 
 
 def _page(
@@ -308,7 +310,7 @@ def art_calibration_page(request: HttpRequest, art_id: int) -> HttpResponse:
 
 
 def _review_context(pi: ProgramIncrement) -> dict[str, Any]:
-    review = selectors.pi_review(pi=pi)
+    review = selectors.pi_review(pi=pi, limit=REVIEW_FEATURES_SHOWN)
     return {
         "pi": pi,
         "review": review,
