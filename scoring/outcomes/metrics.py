@@ -110,7 +110,8 @@ def percentile_nearest_rank(values: Sequence[Decimal], percent: int) -> Decimal 
 
 
 def flow_percentiles(values: Sequence[Decimal]) -> dict[int, Decimal | None]:
-    return {percent: percentile_nearest_rank(values, percent) for percent in FLOW_PERCENTILES}
+    ordered = sorted(values)  # once: percentile_nearest_rank of sorted values sorts fast
+    return {percent: percentile_nearest_rank(ordered, percent) for percent in FLOW_PERCENTILES}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,14 @@
 """Reads of outcomes: indicators with progress, predictability, flow from status history,
 calibration and the PI review, each in a fixed number of queries (docs/rules.md)."""
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -24,7 +25,6 @@ IN_PROGRESS_STATUSES = (Feature.Status.IMPLEMENTING, Feature.Status.VALIDATING)
 # The flow page's PIs when none are asked for: the latest that have started.
 FLOW_PIS_DEFAULT = 4
 PREDICTABILITY_PIS_SHOWN = 6
-SPANS_CACHE_SECONDS = 6 * 3600
 
 
 # --- indicators -----------------------------------------------------------------------------
@@ -147,19 +147,16 @@ def art_predictability_over_pis(
 # --- flow -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class FlowSpan:
+class FlowSpan(NamedTuple):
+    """A done feature's flow (a tuple: thousands are cached and read back at once)."""
+
     feature_id: int
     kind: str
     points: Decimal | None
     started_at: datetime | None
     done_at: datetime
     # None when the feature went to done in the change that started it (no flow recorded).
-    days: Decimal | None = field(init=False)
-
-    def __post_init__(self) -> None:
-        flowed = self.started_at is not None and self.started_at < self.done_at
-        object.__setattr__(self, "days", metrics.flow_days(self.started_at, self.done_at) if flowed else None)
+    days: Decimal | None
 
 
 def _day_start(day: date) -> datetime:
@@ -230,20 +227,38 @@ def _spans_rows(art_id: int, since: datetime | None, until: datetime | None, fea
     return read(art_id, since, until, feature_ids)
 
 
+# The ARTs' spans, in this process's memory (not Django's cache: unpickling ten thousand
+# spans on every read would cost more than the count that keys them). Bounded, oldest out.
+_SPANS_KEPT = 32
+_spans_kept: OrderedDict[tuple[int, int], list[FlowSpan]] = OrderedDict()
+_spans_lock = threading.Lock()
+
+
 def _art_spans_cached(art_id: int) -> list[FlowSpan]:
-    """All of the ART's spans, kept in the cache under the number of its history rows.
+    """All of the ART's spans, kept under the number of its history rows.
 
     Every change of a feature's status, kind or estimate (and its deletion) goes through
     backlog.services, which appends a FeatureChange and never removes one: while the count
     is the same, so are the spans. Counting is one index-only scan; the grouped read is not.
     """
-    count = FeatureChange.objects.filter(art_id=art_id).count()
-    key = f"outcomes:spans:{art_id}:{count}"
-    spans = cache.get(key)
-    if spans is None:
-        spans = _spans_from(_spans_rows(art_id, None, None, None), None, None)
-        cache.set(key, spans, timeout=SPANS_CACHE_SECONDS)
+    key = (art_id, FeatureChange.objects.filter(art_id=art_id).count())
+    with _spans_lock:
+        spans = _spans_kept.get(key)
+        if spans is not None:
+            _spans_kept.move_to_end(key)
+            return spans
+    spans = _spans_from(_spans_rows(art_id, None, None, None), None, None)
+    with _spans_lock:
+        _spans_kept[key] = spans
+        while len(_spans_kept) > _SPANS_KEPT:
+            _spans_kept.popitem(last=False)
     return spans
+
+
+def spans_forget() -> None:
+    """Empty the kept spans (the benchmark's cold reads)."""
+    with _spans_lock:
+        _spans_kept.clear()
 
 
 def done_spans(
@@ -266,7 +281,16 @@ def done_spans(
 
 def _spans_from(rows: list[tuple], since: datetime | None, until: datetime | None) -> list[FlowSpan]:
     return [
-        FlowSpan(feature_id, kind, points, started_at, done_at)
+        FlowSpan(
+            feature_id,
+            kind,
+            points,
+            started_at,
+            done_at,
+            metrics.flow_days(started_at, done_at)
+            if started_at is not None and started_at < done_at
+            else None,
+        )
         for feature_id, kind, points, started_at, done_at in rows
         if done_at is not None and (since is None or since <= done_at < until)
     ]
@@ -341,9 +365,12 @@ def art_flow(*, art_id: int, pis: Sequence[ProgramIncrement]) -> ArtFlow:
     # A feature counts in every PI whose dates hold the day of its last move to done.
     by_pi: dict[int, list[FlowSpan]] = {pi.pk: [] for pi in pis}
     in_any: list[FlowSpan] = []
+    pis_on: dict[date, list[ProgramIncrement]] = defaultdict(list)
+    for pi in pis:
+        for offset in range((pi.end_date - pi.start_date).days + 1):
+            pis_on[pi.start_date + timedelta(days=offset)].append(pi)
     for span in spans:
-        day = span.done_at.date()
-        holding = [pi for pi in pis if pi.start_date <= day <= pi.end_date]
+        holding = pis_on.get(span.done_at.date(), ())
         for pi in holding:
             by_pi[pi.pk].append(span)
         if holding:
