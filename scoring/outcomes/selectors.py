@@ -456,7 +456,9 @@ def pi_review(*, pi: ProgramIncrement, today: date | None = None, limit: int | N
     """What business owners see at the PI's end, read-only. A fixed date in the PI is missed
     when the feature was not done on or before it (done later, or not done and the date passed)."""
     today = today or timezone.now().date()
-    spans = done_spans(art_id=pi.art_id, done_from=pi.start_date, done_to=pi.end_date)
+    # The ART's kept spans (one count when nothing changed), read for this PI's days.
+    art_spans = done_spans(art_id=pi.art_id)
+    spans = [s for s in art_spans if pi.start_date <= s.done_at.date() <= pi.end_date]
     flow = pi_flow(pi, spans, pis_shares(pi_ids=[pi.pk])[pi.pk])
     done_ids = [s.feature_id for s in spans]
     done_features = list(
@@ -472,14 +474,8 @@ def pi_review(*, pi: ProgramIncrement, today: date | None = None, limit: int | N
         .select_related("team")
         .order_by("fixed_date", "title")
     )
-    fixed_done = (
-        {
-            s.feature_id: s.done_at.date()
-            for s in done_spans(art_id=pi.art_id, feature_ids=[f.pk for f in fixed])
-        }
-        if fixed
-        else {}
-    )
+    fixed_ids = {f.pk for f in fixed}
+    fixed_done = {s.feature_id: s.done_at.date() for s in art_spans if s.feature_id in fixed_ids}
     missed = [
         FixedDateMiss(feature, fixed_done.get(feature.pk))
         for feature in fixed
