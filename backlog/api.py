@@ -154,6 +154,12 @@ class FeatureSerializer(InArtSerializer):
     risk_reduction = ScaleField()
     job_size = ScaleField()
     urgency_profile = choice_field(Feature.UrgencyProfile, required=False, allow_null=True)
+    outcome_verdict = choice_field(
+        Feature.OutcomeVerdict,
+        required=False,
+        allow_blank=True,
+        help_text="Whether the benefit hypothesis held; blank until the POPM says.",
+    )
     version = serializers.IntegerField(
         required=False,
         min_value=1,

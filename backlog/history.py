@@ -25,6 +25,7 @@ FIELD_LABELS = {
     "cost_of_delay_per_week": "Cost of Delay per week",
     "duration_weeks": "Duration (weeks)",
     "urgency_profile": "Urgency",
+    "outcome_verdict": "Outcome verdict",
     "team": "Team",
     "epic": "Epic",
     "title": "Title",
@@ -36,6 +37,7 @@ CHOICES = {
     "kind": dict(Feature.Kind.choices),
     "status": dict(Feature.Status.choices),
     "urgency_profile": dict(Feature.UrgencyProfile.choices),
+    "outcome_verdict": dict(Feature.OutcomeVerdict.choices),
 }
 
 

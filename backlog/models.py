@@ -202,6 +202,15 @@ class Feature(models.Model):
         STANDARD = "standard", "Standard"
         INTANGIBLE = "intangible", "Intangible"
 
+    class OutcomeVerdict(models.TextChoices):
+        """Did the benefit hypothesis hold? The POPM's call, after looking at the indicators."""
+
+        EXCEEDED = "exceeded", "Exceeded"
+        ACHIEVED = "achieved", "Achieved"
+        PARTLY = "partly", "Partly"
+        NOT_ACHIEVED = "not_achieved", "Not achieved"
+        TOO_EARLY = "too_early", "Too early to tell"
+
     SCORE_INPUTS = WSJF_INPUTS
     # What a person may set, at every door (page form, API serializer, admin, services): the
     # score columns, rank, version and timestamps are the system's, and a feature never
@@ -222,6 +231,7 @@ class Feature(models.Model):
         "cost_of_delay_per_week",
         "duration_weeks",
         "urgency_profile",
+        "outcome_verdict",
     )
     # Computed by popm from the inputs, shown everywhere, never set by a person.
     SCORE_RESULTS = ("cost_of_delay", "wsjf", "rank", "wsjf_rank")
@@ -278,6 +288,8 @@ class Feature(models.Model):
         help_text="Duration in weeks.",
     )
     urgency_profile = models.CharField(max_length=12, choices=UrgencyProfile.choices, null=True, blank=True)
+    # Outcomes (scoring.outcomes): whether the benefit hypothesis held; blank until the POPM says.
+    outcome_verdict = models.CharField(max_length=12, choices=OutcomeVerdict.choices, blank=True, default="")
     requested_by = models.ManyToManyField(
         "Stakeholder", through="FeatureRequest", related_name="requested_features", blank=True
     )

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "scoring.tradeoffs",
     "scoring.rescoring",
     "scoring.roadmap",
+    "scoring.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ api_urls = [
     path("", include("scoring.rescoring.api_urls")),
     path("", include("scoring.exports.api_urls")),
     path("", include("scoring.roadmap.api_urls")),
+    path("", include("scoring.outcomes.api_urls")),
     path("", include("backlog.api_urls")),
 ]
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("", include("scoring.rescoring.urls")),
     path("", include("scoring.exports.urls")),
     path("", include("scoring.roadmap.urls")),
+    path("", include("scoring.outcomes.urls")),
 ]
 
 # popm's own error pages (popm.error_pages), in the product's layout.

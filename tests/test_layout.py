@@ -39,6 +39,7 @@ def test_every_module_of_scoring_is_held_by_the_rooms_contract():
         "rescoring",
         "exports",
         "roadmap",
+        "outcomes",
         "migrations",
         "__init__",
         "backlog_marks",

@@ -108,6 +108,15 @@ def pi_shares(*, pi: ProgramIncrement) -> dict[str, int]:
     return dict(DEFAULT_SHARES) if allocation is None else allocation.shares()
 
 
+def pis_shares(*, pi_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Each PI's allocation shares in one query; the default policy for a PI without a row."""
+    pi_ids = list(pi_ids)
+    found = {
+        allocation.pi_id: allocation.shares() for allocation in Allocation.objects.filter(pi_id__in=pi_ids)
+    }
+    return {pi_id: found.get(pi_id, dict(DEFAULT_SHARES)) for pi_id in pi_ids}
+
+
 def _candidates(pi: ProgramIncrement) -> QuerySet[Feature]:
     """The ART's features that the PI's plan may commit: not done and not in another PI."""
     return (

@@ -11,15 +11,18 @@ from backlog.demo import demo_art_load, demo_logins_reset
 from backlog.models import Feature
 from backlog.signals import ranking_inputs_changed
 from scoring import demo as scoring_demo
+from scoring.outcomes import demo as outcomes_demo
 from scoring.planning import demo as planning_demo
 from scoring.tradeoffs import demo as tradeoffs_demo
 
 # Each room's demo data, in this order, for a newly created demo ART: a function of (*, art).
-# scoring's ranking history first: pins and plans walk the ranks it leaves.
+# scoring's ranking history first: pins and plans walk the ranks it leaves; outcomes last, since
+# its past PIs and done features should not enter the ranking history or the plan.
 ROOM_DEMOS: tuple = (
     scoring_demo.demo_load,
     tradeoffs_demo.demo_load,
     planning_demo.demo_load,
+    outcomes_demo.demo_load,
 )
 
 
