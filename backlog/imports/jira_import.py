@@ -12,6 +12,7 @@ that field in take_jira ("take Jira's values"). Importing the same file twice ch
 values are compared first and an equal one is not written.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,10 +23,10 @@ from backlog import services
 from backlog.imports.jira_csv import JiraFile
 from backlog.imports.jira_mapping import ImportPlan, Mapping, PlannedEpic, import_plan_build
 from backlog.imports.wsjf_columns import RowProblem
-from backlog.models import Art, Epic, Feature, FeatureChange
+from backlog.models import Art, Epic, Feature, Team
 
 # The fields popm's own scoring owns once set: kept on update unless the caller takes Jira's.
-POPM_OWNED_FIELDS = (*Feature.SCORE_INPUTS, "estimate_points")
+POPM_OWNED_FIELDS = (*Feature.SCORE_INPUTS, "estimate_points", "team")
 PREVIEW_ROWS = 20
 
 
@@ -54,6 +55,7 @@ def jira_import(
     mapping: Mapping | None = None,
     take_jira: frozenset[str] = frozenset(),
     dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Create and update the ART's epics and features from the file; with dry_run, only count."""
     unknown = set(take_jira) - set(POPM_OWNED_FIELDS)
@@ -72,6 +74,7 @@ def jira_import(
             source=source,
             take_jira=take_jira,
             result=result,
+            progress=progress,
         )
         if dry_run:
             transaction.set_rollback(True)
@@ -135,12 +138,16 @@ def _features_import(
     source: str,
     take_jira: frozenset[str],
     result: ImportResult,
+    progress: Callable[[int], None] | None,
 ) -> None:
+    """Every planned feature created or updated in one bulk write (services.features_import_write:
+    the page edit's validation, versions and history, one scoring run after commit)."""
     keys = [planned.external_key for planned in plan.features]
     existing = {
         feature.external_key: feature for feature in Feature.objects.filter(art=art, external_key__in=keys)
     }
-    door = FeatureChange.Door.IMPORT
+    teams = {team.name.strip().lower(): team for team in Team.objects.filter(art=art)}
+    creates, create_rows, updates, update_rows = [], [], [], []
     for planned in plan.features:
         fields = dict(planned.fields)
         if planned.epic_key:
@@ -154,30 +161,43 @@ def _features_import(
                         f"no epic {planned.epic_key} in the file or the ART; left out",
                     )
                 )
-        current = existing.get(planned.external_key)
-        try:
-            if current is None:
-                feature = services.feature_create(
-                    art=art,
-                    acting_user=acting_user,
-                    door=door,
-                    source=source,
-                    external_key=planned.external_key,
-                    created_at=planned.created_at,
-                    **fields,
-                )
-                action = "created"
+        if planned.team_name:
+            team = teams.get(planned.team_name.strip().lower())
+            if team is not None:
+                fields["team"] = team
             else:
-                changes = _changes(current, fields, take_jira)
-                feature = current
-                action = "unchanged"
-                if changes:
-                    feature = services.feature_update(
-                        feature=current, acting_user=acting_user, door=door, source=source, **changes
+                result.problems.append(
+                    RowProblem(
+                        planned.row,
+                        "Team",
+                        f"{art.name} has no team named {planned.team_name!r}; left out",
                     )
-                    action = "updated"
-        except ValidationError as error:
-            _refuse(result, planned.row, "", error)
+                )
+        current = existing.get(planned.external_key)
+        if current is None:
+            if planned.kind_from_labels:
+                fields["kind"] = planned.kind_from_labels
+            creates.append((planned.external_key, planned.created_at, fields))
+            create_rows.append(planned)
+        else:
+            updates.append((current.pk, _changes(current, fields, take_jira)))
+            update_rows.append((planned, current))
+    handled = result.refused + result.skipped + len(plan.epics)
+
+    def report(done: int) -> None:
+        if progress:
+            progress(handled + done)
+
+    created, updated = services.features_import_write(
+        art=art, acting_user=acting_user, source=source, creates=creates, updates=updates, progress=report
+    )
+    outcomes = [(planned, outcome, "created") for planned, outcome in zip(create_rows, created)]
+    for (planned, before), outcome in zip(update_rows, updated):
+        changed = isinstance(outcome, Feature) and outcome.version != before.version
+        outcomes.append((planned, outcome, "updated" if changed else "unchanged"))
+    for planned, outcome, action in outcomes:
+        if isinstance(outcome, ValidationError):
+            _refuse(result, planned.row, "", outcome)
             continue
         _count(result, action)
         _preview(
@@ -186,11 +206,14 @@ def _features_import(
             "feature",
             action,
             planned.external_key,
-            title=feature.title,
-            status=feature.status,
-            estimate_points=feature.estimate_points,
-            epic=planned.epic_key if feature.epic_id else None,
-            **{name: getattr(feature, name) for name in Feature.SCORE_INPUTS},
+            title=outcome.title,
+            status=outcome.status,
+            kind=outcome.kind,
+            team=outcome.team.name if outcome.team_id and outcome.team else None,
+            labels=list(planned.labels),
+            estimate_points=outcome.estimate_points,
+            epic=planned.epic_key if outcome.epic_id else None,
+            **{name: getattr(outcome, name) for name in Feature.SCORE_INPUTS},
         )
 
 
@@ -198,10 +221,11 @@ def _changes(current: Feature, fields: dict[str, Any], take_jira: frozenset[str]
     """The file's values that differ from the stored ones and that the import may replace."""
     changes = {}
     for name, value in fields.items():
-        if name in POPM_OWNED_FIELDS and getattr(current, name) is not None and name not in take_jira:
+        stored = getattr(current, f"{name}_id") if name in ("epic", "team") else getattr(current, name)
+        if name in POPM_OWNED_FIELDS and stored is not None and name not in take_jira:
             continue
-        if name == "epic":
-            if current.epic_id != value.pk:
+        if name in ("epic", "team"):
+            if getattr(current, f"{name}_id") != value.pk:
                 changes[name] = value
         elif getattr(current, name) != value:
             changes[name] = value
@@ -221,6 +245,7 @@ def _refuse(result: ImportResult, row: int, column: str, error: ValidationError)
         result.problems.append(RowProblem(row, column, "; ".join(error.messages)))
 
 
-def _preview(result: ImportResult, row: int, kind: str, action: str, key: str, **values: Any) -> None:
+def _preview(result: ImportResult, row: int, what: str, action: str, key: str, **values: Any) -> None:
+    """what: "epic" or "feature"; values: the fields as popm stores them."""
     if len(result.rows) < PREVIEW_ROWS * 2:  # epics and features both; sorted and cut at the end
-        result.rows.append({"row": row, "kind": kind, "action": action, "external_key": key, **values})
+        result.rows.append({"row": row, "what": what, "action": action, "external_key": key, **values})

@@ -24,7 +24,7 @@ def run(art, user, name="cloud_all_fields.csv", *, text: str | None = None, **op
 def test_preview_counts_and_writes_nothing(rail, alice):
     result = run(rail, alice, dry_run=True)
     assert (result.created, result.updated, result.unchanged, result.refused) == (3, 0, 0, 0)
-    assert [(row["row"], row["kind"], row["action"]) for row in result.rows] == [
+    assert [(row["row"], row["what"], row["action"]) for row in result.rows] == [
         (2, "feature", "created"),
         (3, "feature", "created"),
         (4, "epic", "created"),
