@@ -47,6 +47,8 @@ class ImportRun(models.Model):
     # What the dry run found: counts, the first rows as popm stores them, problems, columns.
     preview = models.JSONField(null=True, blank=True)
     failure = models.TextField(blank=True)
+    # When the POPM confirmed it (the API's confirm, or an upload without dry_run).
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
