@@ -18,6 +18,7 @@ api_urls = [
     path("", include("scoring.tradeoffs.api_urls")),
     path("", include("scoring.rescoring.api_urls")),
     path("", include("scoring.exports.api_urls")),
+    path("", include("backlog.imports.api_urls")),
     path("", include("backlog.api_urls")),
 ]
 
