@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_urls)),
     path("", include("backlog.urls")),
+    path("", include("backlog.imports.urls")),
     path("", include("scoring.urls")),
     path("", include("scoring.planning.urls")),
     path("", include("scoring.tradeoffs.urls")),

@@ -31,6 +31,9 @@ class ProblemOutput(serializers.Serializer):
     row = serializers.IntegerField(help_text="The row as a spreadsheet numbers it: the header is row 1.")
     column = serializers.CharField(help_text="The file's column; empty when the whole row is meant.")
     message = serializers.CharField()
+    row_refused = serializers.BooleanField(
+        help_text="true: the whole row was left out; false: only this cell, the rest of the row is imported."
+    )
 
 
 class PreviewRowOutput(serializers.Serializer):

@@ -38,6 +38,8 @@ class ImportResult:
     refused: int = 0
     skipped: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    # The rows refused whole (each has at least one problem; other problems only note a cell).
+    refused_rows: set[int] = field(default_factory=set)
     # The first rows as popm stores them: row, kind, action, external_key and the values.
     rows: list[dict[str, Any]] = field(default_factory=list)
 
@@ -62,7 +64,9 @@ def jira_import(
     if unknown:
         raise ValueError(f"take_jira names fields popm does not protect: {', '.join(sorted(unknown))}")
     plan = import_plan_build(jira, mapping)
-    result = ImportResult(refused=len(plan.refused_rows), skipped=len(plan.skipped_rows))
+    result = ImportResult(
+        refused=len(plan.refused_rows), skipped=len(plan.skipped_rows), refused_rows=set(plan.refused_rows)
+    )
     result.problems.extend(plan.problems)
     with transaction.atomic():
         epics = _epics_import(art=art, plan=plan, acting_user=acting_user, result=result)
@@ -238,6 +242,7 @@ def _count(result: ImportResult, action: str) -> None:
 
 def _refuse(result: ImportResult, row: int, column: str, error: ValidationError) -> None:
     result.refused += 1
+    result.refused_rows.add(row)
     if hasattr(error, "error_dict"):
         for name, messages in error.message_dict.items():
             result.problems.append(RowProblem(row, column or name, "; ".join(messages)))

@@ -70,7 +70,8 @@ def _json_ready(value: Any) -> Any:
 
 
 def _problems_json(result: ImportResult) -> list[dict[str, Any]]:
-    return [asdict(problem) for problem in result.problems]
+    """row, column, message; row_refused: the whole row was left out (else only that cell)."""
+    return [{**asdict(p), "row_refused": p.row in result.refused_rows} for p in result.problems]
 
 
 def _preview_of(run: ImportRun, jira: JiraFile) -> dict[str, Any]:
