@@ -3,13 +3,14 @@ write through backlog.services (door "import", history, version bump, scoring af
 
 The preview runs the very same import inside a savepoint that is rolled back, so what it
 counts is what the confirm does, and it writes nothing (the scoring queued on commit is dropped
-with it). A refused row is rolled back alone (each service call is its own savepoint) and
-never stops the others.
+with it). A refused row never stops the others: an epic goes through epic_create/epic_update
+in its own savepoint; features go in bulk through services.features_import_write, which
+validates each row before anything is written and leaves a refused one out.
 
 An update takes every field the file fills, but never empties one the file leaves empty, and
-never replaces a WSJF input or the estimate that popm already holds unless the caller names
-that field in take_jira ("take Jira's values"). Importing the same file twice changes nothing:
-values are compared first and an equal one is not written.
+never replaces a WSJF input, the estimate or the team that popm already holds unless the
+caller names that field in take_jira ("take Jira's values"). Importing the same file twice
+changes nothing: values are compared first and an equal one is not written.
 """
 
 from collections.abc import Callable
