@@ -8,10 +8,11 @@ another ART, saved. acting_user is who made the change, for the record.
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from backlog.models import (
@@ -376,13 +377,20 @@ def feature_request_delete(*, feature_request: FeatureRequest, acting_user: Any)
 IMPORT_BATCH = 1000
 
 
+@lru_cache(maxsize=256)
+def _import_excluded(names: frozenset[str]) -> list[str]:
+    """The fields clean_fields leaves to clean() or to the defaults (built once per set of names:
+    an import's rows mostly fill the same columns)."""
+    relations = {"art", "scored_by", *RELATION_FIELDS}
+    return [f.name for f in Feature._meta.fields if f.name in relations or (names and f.name not in names)]
+
+
 def _import_validated(feature: Feature, names: list[str] | None = None) -> ValidationError | None:
     """The field validators (of `names` only, when given) and the model's ART check, without a
     query: relations are checked by clean() against the objects the import passes in, not by
     ForeignKey.validate's existence query; every check constraint of the table is also a
     field validator."""
-    relations = {"art", "scored_by", *RELATION_FIELDS}
-    exclude = [f.name for f in Feature._meta.fields if f.name in relations or (names and f.name not in names)]
+    exclude = _import_excluded(frozenset(names or ()))
     try:
         feature.clean_fields(exclude=exclude)
         if names is None or RELATION_FIELDS.intersection(names):
@@ -392,19 +400,20 @@ def _import_validated(feature: Feature, names: list[str] | None = None) -> Valid
     return None
 
 
-def _created_at_write(features: list[Feature]) -> None:
-    """The tracker's creation times, which auto_now_add replaced on insert, in one statement."""
-    if not features:
-        return
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Feature._meta.db_table} AS f SET created_at = v.created_at "
-                "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, created_at) WHERE f.id = v.id",
-                [[f.pk for f in features], [f.created_at for f in features]],
-            )
-    else:
-        Feature.objects.bulk_update(features, ["created_at"], batch_size=IMPORT_BATCH)
+def _features_insert(features: list[Feature]) -> None:
+    """INSERT the new features with the creation time each one carries (the tracker's, or now),
+    which bulk_create would replace through auto_now_add; "raw", as loaddata saves, so no
+    field's pre_save runs: the caller sets created_at and updated_at itself."""
+    opts = Feature._meta
+    fields = [field for field in opts.concrete_fields if not field.primary_key]
+    for start in range(0, len(features), 500):  # 500 x 31 parameters: within SQLite's limit too
+        batch = features[start : start + 500]
+        rows = Feature.objects._insert(
+            batch, fields=fields, returning_fields=opts.db_returning_fields, raw=True
+        )
+        for feature, row in zip(batch, rows):
+            feature.pk = row[0]
+            feature._state.adding, feature._state.db = False, Feature.objects.db
 
 
 @transaction.atomic
@@ -445,16 +454,10 @@ def features_import_write(
             if error is not None:
                 created.append(error)
                 continue
-            feature._import_created_at = created_at
+            feature.created_at, feature.updated_at = created_at or now, now
             batch.append(feature)
             created.append(feature)
-        Feature.objects.bulk_create(batch)
-        dated = []
-        for feature in batch:
-            if feature._import_created_at is not None:
-                feature.created_at = feature._import_created_at
-                dated.append(feature)
-        _created_at_write(dated)
+        _features_insert(batch)
         features_created_record(features=batch, acting_user=acting_user, door=door, source=source)
         ranking_changed = ranking_changed or bool(batch)
         done += len(creates[start : start + IMPORT_BATCH])
