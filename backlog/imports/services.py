@@ -109,10 +109,12 @@ def import_run_upload(
     content: bytes,
     mapping: Any = None,
     dry_run: bool = True,
+    queue: bool = True,
 ) -> ImportRun:
     """Record an uploaded export. With dry_run, it waits for a confirm, with its preview;
-    without, it is confirmed at once (a script's nightly sync). A file popm cannot read, or a
-    mapping it cannot use, raises InputError ("file" / "mapping") and records nothing."""
+    without, it is confirmed at once (a script's nightly sync) and, with queue, sent to a
+    worker. A file popm cannot read, or a mapping it cannot use, raises InputError ("file" /
+    "mapping") and records nothing."""
     jira = _file_read(content)
     _, take_jira = _mapping_read(mapping)
     run = ImportRun(
@@ -131,7 +133,7 @@ def import_run_upload(
         run.save()
     else:
         run.save()
-        import_run_confirm(run=run, acting_user=acting_user)
+        import_run_confirm(run=run, acting_user=acting_user, queue=queue)
     return run
 
 

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from backlog.imports.jira_csv import jira_csv_read
 from backlog.imports.jira_import import jira_import
+from backlog.imports.models import ImportRun
 from backlog.models import Epic, Feature, FeatureChange
 from tests.factories import EpicFactory, FeatureFactory
 
@@ -139,6 +140,11 @@ def test_import_jira_command(rail, capsys, tmp_path):
     call_command("import_jira", "--art", str(rail.pk), path)
     assert "created 0, updated 0, unchanged 3" in capsys.readouterr().out.splitlines()[-1]
     assert FeatureChange.objects.filter(door="import", changed_by=None).count() == 2
+    runs = ImportRun.objects.filter(art=rail)
+    assert [(r.status, r.created_by, r.created, r.unchanged) for r in runs] == [
+        ("done", None, 0, 3),
+        ("done", None, 3, 0),
+    ]
     with pytest.raises(CommandError, match="No ART"):
         call_command("import_jira", "--art", "0", path)
     with pytest.raises(CommandError, match="empty"):
