@@ -6,13 +6,15 @@ one way of writing: the model's own validation (field validators and clean()), n
 another ART, saved. acting_user is who made the change, for the record.
 """
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.utils import timezone
 
 from backlog.models import (
@@ -416,6 +418,51 @@ def _features_insert(features: list[Feature]) -> None:
             feature._state.adding, feature._state.db = False, Feature.objects.db
 
 
+def _import_history_insert(
+    rows: list[tuple[Feature, str, dict[str, Any]]], *, door: str, source: str, user: Any, at: datetime
+) -> None:
+    """The import's history rows (feature, action, changes), as FeatureChange stores them, in one
+    statement per batch: on PostgreSQL an INSERT ... SELECT FROM unnest(), without building a
+    model instance per row; elsewhere bulk_create."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        FeatureChange.objects.bulk_create(
+            [
+                FeatureChange(
+                    art_id=feature.art_id,
+                    feature=feature,
+                    feature_title=feature.title,
+                    action=action,
+                    door=door,
+                    source=source,
+                    changed_by=user,
+                    changes=changes,
+                    changed_at=at,
+                )
+                for feature, action, changes in rows
+            ]
+        )
+        return
+    columns = "art_id, feature_id, feature_title, action, door, source, changed_at, changed_by_id, changes"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {FeatureChange._meta.db_table} ({columns}) SELECT a, f, t, ac, %s, %s, %s, %s, c::jsonb "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[]) AS r(a, f, t, ac, c)",
+            [
+                door,
+                source,
+                at,
+                getattr(user, "pk", None),
+                [feature.art_id for feature, _, _ in rows],
+                [feature.pk for feature, _, _ in rows],
+                [feature.title for feature, _, _ in rows],
+                [str(action) for _, action, _ in rows],
+                [json.dumps(changes, cls=DjangoJSONEncoder) for _, _, changes in rows],
+            ],
+        )
+
+
 @transaction.atomic
 def features_import_write(
     *,
@@ -458,7 +505,15 @@ def features_import_write(
             batch.append(feature)
             created.append(feature)
         _features_insert(batch)
-        features_created_record(features=batch, acting_user=acting_user, door=door, source=source)
+        created_history = [
+            (
+                feature,
+                FeatureChange.Action.CREATED,
+                {name: [None, value] for name, value in _created_values(feature).items()},
+            )
+            for feature in batch
+        ]
+        _import_history_insert(created_history, door=door, source=source, user=user, at=now)
         ranking_changed = ranking_changed or bool(batch)
         done += len(creates[start : start + IMPORT_BATCH])
         if progress:
@@ -470,7 +525,7 @@ def features_import_write(
         current = Feature.objects.select_for_update(of=("self",)).select_related("pi", "epic", "team")
         by_id = current.in_bulk([feature_id for feature_id, _ in chunk])
         written: list[Feature] = []
-        history: list[FeatureChange] = []
+        history: list[tuple[Feature, str, dict[str, Any]]] = []
         names_written: set[str] = set()
         for feature_id, fields in chunk:
             _check_fields(fields)
@@ -499,26 +554,14 @@ def features_import_write(
                 name: [before.get(name), value] for name, value in after.items() if before.get(name) != value
             }
             if changes:
-                history.append(
-                    FeatureChange(
-                        art_id=feature.art_id,
-                        feature=feature,
-                        feature_title=feature.title,
-                        action=FeatureChange.Action.UPDATED,
-                        door=door,
-                        source=source,
-                        changed_by=user,
-                        changes=changes,
-                        changed_at=now,
-                    )
-                )
+                history.append((feature, FeatureChange.Action.UPDATED, changes))
             ranking_changed = ranking_changed or any(name in RANKING_FIELDS for name in changed)
             names_written.update(changed, system_fields)
             written.append(feature)
             updated.append(feature)
         if written:
             Feature.objects.bulk_update(written, sorted(names_written), batch_size=IMPORT_BATCH)
-            FeatureChange.objects.bulk_create(history)
+            _import_history_insert(history, door=door, source=source, user=user, at=now)
         done += len(chunk)
         if progress:
             progress(done)

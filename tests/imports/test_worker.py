@@ -79,10 +79,10 @@ def test_a_run_that_fails_is_recorded_as_failed_and_writes_nothing(alice, rail, 
     run = services.import_run_upload(art=rail, acting_user=alice, file_name="cloud.csv", content=content)
     services.import_run_confirm(run=run, acting_user=alice, queue=False)
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("backlog.services.features_created_record", broken)
+    monkeypatch.setattr("backlog.services._import_history_insert", broken)
     services.import_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == "failed" and run.failure == "RuntimeError: disk full"
