@@ -148,6 +148,21 @@ def run(rows: int) -> None:
             scoring_times.append(time.perf_counter() - started)
 
     scoring.services.scoring_run_execute = timed_execute
+    # A baseline minutes apart on the same machine (its speed varies 2-3x with the load): a bare
+    # bulk_create of as many features, no validation, no history, rolled back.
+    from django.db import transaction
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        Feature.objects.bulk_create(
+            [Feature(art=art, title=f"Baseline {n}", external_key=f"BASE-{n}") for n in range(rows)],
+            batch_size=1000,
+        )
+        transaction.set_rollback(True)
+    print(
+        f"baseline: bare bulk_create of {rows:,} features, rolled back: {time.perf_counter() - started:.2f} s"
+    )
+
     connection.force_debug_cursor = True
     results = {}
     for label, content in (("import", data), ("re-import", data), ("newer export", newer)):
