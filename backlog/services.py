@@ -470,13 +470,14 @@ def features_import_write(
     acting_user: Any,
     source: str,
     creates: list[tuple[str, datetime | None, dict[str, Any]]],
-    updates: list[tuple[int, dict[str, Any]]],
+    updates: list[tuple[Feature, dict[str, Any]]],
     progress: Any = None,
 ) -> tuple[list[Feature | ValidationError], list[Feature | ValidationError]]:
     """Create and update many features of one ART as the import does, door "import".
 
-    creates: (external_key, tracker's creation time or None, fields); updates: (feature id,
-    fields to set). Fields are Feature.EDITABLE_FIELDS, relations as objects of the ART.
+    creates: (external_key, tracker's creation time or None, fields); updates: (the feature as
+    the caller read it, fields to set); an update with no fields is returned as read, without
+    a query (a re-import of the same file is all of those). Fields are Feature.EDITABLE_FIELDS, relations as objects of the ART.
     Returns, for each create and each update in order, the feature as stored or the
     ValidationError that refused it (a refused row writes nothing; the others go on).
     An update whose fields equal the stored values writes nothing (no version, no history).
@@ -523,13 +524,19 @@ def features_import_write(
     for start in range(0, len(updates), IMPORT_BATCH):
         chunk = updates[start : start + IMPORT_BATCH]
         current = Feature.objects.select_for_update(of=("self",)).select_related("pi", "epic", "team")
-        by_id = current.in_bulk([feature_id for feature_id, _ in chunk])
+        # Read again under a lock, as feature_update does: the stored values, not the caller's.
+        by_id = (
+            current.in_bulk([read.pk for read, fields in chunk if fields]) if any(f for _, f in chunk) else {}
+        )
         written: list[Feature] = []
         history: list[tuple[Feature, str, dict[str, Any]]] = []
         names_written: set[str] = set()
-        for feature_id, fields in chunk:
+        for read, fields in chunk:
+            if not fields:
+                updated.append(read)
+                continue
             _check_fields(fields)
-            feature = by_id[feature_id]
+            feature = by_id[read.pk]
             _stays_in_its_art(feature, art)
             changed = [name for name, value in fields.items() if _differs(feature, name, value)]
             if not changed:

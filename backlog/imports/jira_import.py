@@ -185,7 +185,7 @@ def _features_import(
             creates.append((planned.external_key, planned.created_at, fields))
             create_rows.append(planned)
         else:
-            updates.append((current.pk, _changes(current, fields, take_jira)))
+            updates.append((current, _changes(current, fields, take_jira)))
             update_rows.append((planned, current))
     handled = result.refused + result.skipped + len(plan.epics)
 
