@@ -41,8 +41,10 @@ class ImportResult:
     problems: list[RowProblem] = field(default_factory=list)
     # The rows refused whole (each has at least one problem; other problems only note a cell).
     refused_rows: set[int] = field(default_factory=set)
-    # The first rows as popm stores them: row, kind, action, external_key and the values.
+    # The first rows as popm stores them: row, what, action, external_key and the values.
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # Which rows those are: the first PREVIEW_ROWS epics and features of the file, by row.
+    preview_rows: set[int] = field(default_factory=set)
 
     @property
     def total(self) -> int:
@@ -69,6 +71,8 @@ def jira_import(
         refused=len(plan.refused_rows), skipped=len(plan.skipped_rows), refused_rows=set(plan.refused_rows)
     )
     result.problems.extend(plan.problems)
+    planned_rows = sorted([epic.row for epic in plan.epics] + [feature.row for feature in plan.features])
+    result.preview_rows = set(planned_rows[:PREVIEW_ROWS])
     with transaction.atomic():
         epics = _epics_import(art=art, plan=plan, acting_user=acting_user, result=result)
         _features_import(
@@ -205,6 +209,8 @@ def _features_import(
             _refuse(result, planned.row, "", outcome)
             continue
         _count(result, action)
+        if planned.row not in result.preview_rows:
+            continue  # not shown: read nothing more (its team would be a query)
         _preview(
             result,
             planned.row,
@@ -253,5 +259,5 @@ def _refuse(result: ImportResult, row: int, column: str, error: ValidationError)
 
 def _preview(result: ImportResult, row: int, what: str, action: str, key: str, **values: Any) -> None:
     """what: "epic" or "feature"; values: the fields as popm stores them."""
-    if len(result.rows) < PREVIEW_ROWS * 2:  # epics and features both; sorted and cut at the end
+    if row in result.preview_rows:
         result.rows.append({"row": row, "what": what, "action": action, "external_key": key, **values})

@@ -11,7 +11,7 @@ from backlog.imports.jira_csv import jira_csv_read
 from backlog.imports.jira_import import jira_import
 from backlog.models import Feature, FeatureChange
 from backlog.signals import ranking_inputs_changed
-from tests.factories import EpicFactory, FeatureFactory
+from tests.factories import EpicFactory, FeatureFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -118,3 +118,17 @@ def test_quoted_multi_line_descriptions_are_kept_whole(rail, alice):
     assert descriptions["RAIL-302"] == 'Starts with a quote: "Hi"\nand a bare LF line'
     assert descriptions["RAIL-303"] == "Ends in a newline"
     assert Feature.objects.get(external_key="RAIL-301").title == "Refunds, partial"
+
+
+def test_a_reimport_of_the_same_file_reads_in_few_queries_and_previews_the_first_rows(
+    rail, alice, django_assert_max_num_queries
+):
+    TeamFactory(art=rail, name="Platform")
+    lines = ["Issue key,Summary,Issue Type,Team"] + [f"RAIL-E{n},Epic {n},Epic," for n in range(30)]
+    lines += [f"RAIL-{n},Feature {n},Feature,Platform" for n in range(300)]
+    data = ("\n".join(lines) + "\n").encode()
+    jira_import(art=rail, jira=jira_csv_read(data), acting_user=alice, source="a.csv")
+    with django_assert_max_num_queries(40):
+        again = jira_import(art=rail, jira=jira_csv_read(data), acting_user=alice, source="a.csv")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 330)
+    assert [row["row"] for row in again.rows] == list(range(2, 22))  # the file's first 20 rows
