@@ -74,6 +74,10 @@ def jira_import(
     planned_rows = sorted([epic.row for epic in plan.epics] + [feature.row for feature in plan.features])
     result.preview_rows = set(planned_rows[:PREVIEW_ROWS])
     with transaction.atomic():
+        if not dry_run:
+            # One import at a time per ART: a second one waits, then finds the first one's
+            # features by key instead of clashing with them on (ART, issue key).
+            Art.objects.select_for_update().filter(pk=art.pk).first()
         epics = _epics_import(art=art, plan=plan, acting_user=acting_user, result=result)
         _features_import(
             art=art,
