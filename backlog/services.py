@@ -402,20 +402,52 @@ def _import_validated(feature: Feature, names: list[str] | None = None) -> Valid
     return None
 
 
-def _features_insert(features: list[Feature]) -> None:
-    """INSERT the new features with the creation time each one carries (the tracker's, or now),
-    which bulk_create would replace through auto_now_add; "raw", as loaddata saves, so no
-    field's pre_save runs: the caller sets created_at and updated_at itself."""
-    opts = Feature._meta
+def _insert_raw(model: type[Feature] | type[Epic], things: list[Any]) -> None:
+    """INSERT new rows with the creation time each one carries (the tracker's, or now), which
+    bulk_create would replace through auto_now_add; "raw", as loaddata saves, so no field's
+    pre_save runs: the caller sets created_at (and updated_at) itself."""
+    opts = model._meta
     fields = [field for field in opts.concrete_fields if not field.primary_key]
-    for start in range(0, len(features), 500):  # 500 x 31 parameters: within SQLite's limit too
-        batch = features[start : start + 500]
-        rows = Feature.objects._insert(
+    for start in range(0, len(things), 500):  # 500 x 31 parameters: within SQLite's limit too
+        batch = things[start : start + 500]
+        rows = model.objects._insert(
             batch, fields=fields, returning_fields=opts.db_returning_fields, raw=True
         )
-        for feature, row in zip(batch, rows):
-            feature.pk = row[0]
-            feature._state.adding, feature._state.db = False, Feature.objects.db
+        for thing, row in zip(batch, rows):
+            thing.pk = row[0]
+            thing._state.adding, thing._state.db = False, model.objects.db
+
+
+@transaction.atomic
+def epics_import_create(
+    *, art: Art, acting_user: Any, creates: list[tuple[str, datetime | None, dict[str, Any]]]
+) -> list[Epic | ValidationError]:
+    """New epics of an import, (external_key, tracker's creation time, fields) each, with
+    epic_create's rules (field validators; a title unique in the ART, named as clean() names
+    it) and one query for the titles the ART has: the created epic or its ValidationError,
+    in order."""
+    taken = set(Epic.objects.filter(art=art).values_list("title", flat=True))
+    now = timezone.now()
+    results: list[Epic | ValidationError] = []
+    batch: list[Epic] = []
+    for external_key, created_at, fields in creates:
+        epic = Epic(art=art, external_key=external_key, **fields)
+        try:
+            epic.clean_fields(exclude=["art"])
+        except ValidationError as error:
+            results.append(error)
+            continue
+        if epic.title in taken:
+            results.append(
+                ValidationError({"title": f'{art} already has an epic with title "{epic.title}".'})
+            )
+            continue
+        taken.add(epic.title)
+        epic.created_at = created_at or now
+        batch.append(epic)
+        results.append(epic)
+    _insert_raw(Epic, batch)
+    return results
 
 
 def _import_history_insert(
@@ -505,7 +537,7 @@ def features_import_write(
             feature.created_at, feature.updated_at = created_at or now, now
             batch.append(feature)
             created.append(feature)
-        _features_insert(batch)
+        _insert_raw(Feature, batch)
         created_history = [
             (
                 feature,

@@ -98,40 +98,45 @@ def jira_import(
 
 
 def _epics_import(*, art: Art, plan: ImportPlan, acting_user: Any, result: ImportResult) -> dict[str, Epic]:
-    """Issue key -> epic, for the file's epics and the ART's epics any feature names."""
+    """Issue key -> epic, for the file's epics and the ART's epics any feature names. New epics
+    go in together (services.epics_import_create); a changed or adopted one through epic_update."""
     named = {feature.epic_key for feature in plan.features if feature.epic_key}
     keys = named | {epic.external_key for epic in plan.epics}
     by_key = {epic.external_key: epic for epic in Epic.objects.filter(art=art, external_key__in=keys)}
-    for planned in plan.epics:
-        try:
-            epic, action = _epic_write(art=art, planned=planned, current=by_key.get(planned.external_key))
-        except ValidationError as error:
-            _refuse(result, planned.row, "Summary", error)
-            continue
+    # An epic made in popm before its first import is adopted by its title.
+    unkeyed = {epic.title: epic for epic in Epic.objects.filter(art=art, external_key__isnull=True)}
+    creates, create_rows = [], []
+
+    def record(planned: PlannedEpic, epic: Epic, action: str) -> None:
         by_key[planned.external_key] = epic
         _count(result, action)
         _preview(result, planned.row, "epic", action, planned.external_key, title=epic.title)
+
+    for planned in plan.epics:
+        current = by_key.get(planned.external_key)
+        try:
+            if current is None and planned.title in unkeyed:
+                adopted = unkeyed.pop(planned.title)
+                epic = services.epic_update(epic=adopted, acting_user=None, external_key=planned.external_key)
+                record(planned, epic, "updated")
+            elif current is None:
+                fields = {"title": planned.title, "description": planned.description}
+                creates.append((planned.external_key, planned.created_at, fields))
+                create_rows.append(planned)
+            else:
+                record(planned, *_epic_changed(current, planned))
+        except ValidationError as error:
+            _refuse(result, planned.row, "Summary", error)
+    created = services.epics_import_create(art=art, acting_user=acting_user, creates=creates)
+    for planned, outcome in zip(create_rows, created):
+        if isinstance(outcome, ValidationError):
+            _refuse(result, planned.row, "Summary", outcome)
+        else:
+            record(planned, outcome, "created")
     return by_key
 
 
-def _epic_write(*, art: Art, planned: PlannedEpic, current: Epic | None) -> tuple[Epic, str]:
-    if current is None:
-        # An epic made in popm before its first import is adopted by its title.
-        current = Epic.objects.filter(art=art, title=planned.title, external_key__isnull=True).first()
-        if current is not None:
-            return services.epic_update(
-                epic=current, acting_user=None, external_key=planned.external_key
-            ), "updated"
-        epic = services.epic_create(
-            art=art,
-            acting_user=None,
-            title=planned.title,
-            description=planned.description,
-            external_key=planned.external_key,
-        )
-        if planned.created_at is not None:
-            Epic.objects.filter(pk=epic.pk).update(created_at=planned.created_at)
-        return epic, "created"
+def _epic_changed(current: Epic, planned: PlannedEpic) -> tuple[Epic, str]:
     changes = {
         name: value
         for name, value in (("title", planned.title), ("description", planned.description))

@@ -45,6 +45,7 @@ def test_confirm_creates_epics_and_features_with_history(rail, alice, django_cap
     assert checkout.epic == epic
     assert checkout.status == "implementing" and checkout.estimate_points == Decimal("8.0")
     assert checkout.created_at == datetime(2025, 9, 22, 9, 26, tzinfo=UTC)  # Jira's, not today
+    assert epic.created_at == datetime(2025, 1, 1, 0, 0, tzinfo=UTC)
     changes = FeatureChange.objects.filter(feature=checkout)
     assert [(c.action, c.door, c.source, c.changed_by) for c in changes] == [
         ("created", "import", "cloud_all_fields.csv", alice)
