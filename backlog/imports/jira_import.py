@@ -3,9 +3,10 @@ write through backlog.services (door "import", history, version bump, scoring af
 
 The preview runs the very same import inside a savepoint that is rolled back, so what it
 counts is what the confirm does, and it writes nothing (the scoring queued on commit is dropped
-with it). A refused row never stops the others: an epic goes through epic_create/epic_update
-in its own savepoint; features go in bulk through services.features_import_write, which
-validates each row before anything is written and leaves a refused one out.
+with it). A refused row never stops the others: new epics and features go in bulk
+(services.epics_import_create, services.features_import_write), which validate each row
+before anything is written and leave a refused one out; a changed or adopted epic goes
+through epic_update, in its own savepoint.
 
 An update takes every field the file fills, but never empties one the file leaves empty, and
 never replaces a WSJF input, the estimate or the team that popm already holds unless the
