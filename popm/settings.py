@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "backlog",
+    "backlog.imports",
     "scoring",
     "scoring.planning",
     "scoring.tradeoffs",

@@ -20,6 +20,7 @@ api_urls = [
     path("", include("scoring.exports.api_urls")),
     path("", include("scoring.roadmap.api_urls")),
     path("", include("scoring.outcomes.api_urls")),
+    path("", include("backlog.imports.api_urls")),
     path("", include("backlog.api_urls")),
 ]
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_urls)),
     path("", include("backlog.urls")),
+    path("", include("backlog.imports.urls")),
     path("", include("scoring.urls")),
     path("", include("scoring.planning.urls")),
     path("", include("scoring.tradeoffs.urls")),

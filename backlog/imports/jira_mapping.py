@@ -37,6 +37,16 @@ STORY_POINT_HEADERS = ("Custom field (Story Points)", "Custom field (Story point
 # Where an issue names its epic: current Cloud, then older Data Center, then the parent's id.
 PARENT_KEY_HEADERS = ("Parent key", "Custom field (Epic Link)")
 PARENT_ID_HEADERS = ("Parent", "Parent id")
+# Jira's team field: a plain "Team" (Data Center, Advanced Roadmaps) or a custom field.
+TEAM_HEADERS = ("Team", "Custom field (Team)", "Custom field (Team Name)")
+# popm has no labels: a label naming one of popm's kinds sets a new feature's kind (its
+# capacity bucket); the others are shown in the preview and not stored.
+KIND_LABELS = {
+    "business": "business",
+    "enabler": "enabler",
+    "exploration": "exploration",
+    "spike": "exploration",
+}
 TITLE_MAX = 200
 KEY_MAX = 50
 # Feature.estimate_points: 7 digits, one of them after the point, at least 0.5.
@@ -49,7 +59,7 @@ class Mapping:
     """How the file's values become popm's; the preview may change any of it.
 
     statuses: Jira status (any case) -> popm status, on top of DEFAULT_STATUSES.
-    epic_types: issue types (any case) that become epics.
+    epic_types: issue types (any case) that become epics; skip_types: types left out.
     feature_types: issue types that become features; None means every type that is not an epic.
     story_points: one header to read story points from; None means each row takes the first
     of STORY_POINT_HEADERS it fills.
@@ -58,6 +68,7 @@ class Mapping:
     statuses: dict[str, str] = field(default_factory=dict)
     epic_types: frozenset[str] = frozenset({"epic"})
     feature_types: frozenset[str] | None = None
+    skip_types: frozenset[str] = frozenset()
     story_points: str | None = None
     zone: tzinfo = UTC
 
@@ -76,6 +87,8 @@ class Mapping:
     def kind(self, issue_type: str) -> str | None:
         """ "epic", "feature", or None for a type the import leaves out."""
         name = issue_type.strip().lower()
+        if name in {kind.lower() for kind in self.skip_types}:
+            return None
         if name in {kind.lower() for kind in self.epic_types}:
             return "epic"
         if self.feature_types is None or name in {kind.lower() for kind in self.feature_types}:
@@ -101,6 +114,14 @@ class PlannedFeature:
     fields: dict[str, Any]
     epic_key: str | None
     created_at: datetime | None
+    # The team's name as Jira writes it (matched to the ART's teams by the import), the labels.
+    team_name: str = ""
+    labels: tuple[str, ...] = ()
+
+    @property
+    def kind_from_labels(self) -> str | None:
+        kinds = {KIND_LABELS[label.lower()] for label in self.labels if label.lower() in KIND_LABELS}
+        return kinds.pop() if len(kinds) == 1 else None
 
 
 @dataclass
@@ -156,6 +177,8 @@ def import_plan_build(jira: JiraFile, mapping: Mapping | None = None) -> ImportP
                 fields=_feature_fields(jira, row, mapping, plan.problems),
                 epic_key=epic_key,
                 created_at=created_at,
+                team_name=next((name for h in TEAM_HEADERS if (name := jira.value(row, h))), ""),
+                labels=tuple(jira.values(row, "Labels")),
             )
         )
     return plan

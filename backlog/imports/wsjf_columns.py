@@ -7,6 +7,7 @@ A value off the 1, 2, 3, 5, 8, 13, 20 scale is reported for its row, never round
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from backlog.imports.jira_csv import JiraFile, JiraRow
 from scoring.wsjf import ScaleError, scale_value_parse
@@ -43,19 +44,25 @@ def _letters(header: str) -> str:
 
 def wsjf_headers(headers: list[str]) -> dict[str, str]:
     """popm input -> the file's header for it, for the inputs the file carries (first wins)."""
+    return dict(_wsjf_headers(tuple(headers)))
+
+
+@lru_cache(maxsize=8)
+def _wsjf_headers(headers: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    # Read once per file, not once per row (a 10,000-row file asks 10,000 times).
     found: dict[str, str] = {}
     for header in headers:
         for field, names in HEADER_NAMES.items():
             if _letters(header) in names and field not in found:
                 found[field] = header
-    return found
+    return tuple(found.items())
 
 
 def wsjf_inputs_read(jira: JiraFile, row: JiraRow) -> tuple[dict[str, int], list[RowProblem]]:
     """The row's WSJF inputs that are filled and on the scale, and a problem for each other one."""
     values: dict[str, int] = {}
     problems: list[RowProblem] = []
-    for field, header in wsjf_headers(jira.headers).items():
+    for field, header in _wsjf_headers(tuple(jira.headers)):
         text = jira.value(row, header)
         if not text:
             continue

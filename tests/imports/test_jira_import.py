@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from backlog.imports.jira_csv import jira_csv_read
 from backlog.imports.jira_import import jira_import
+from backlog.imports.models import ImportRun
 from backlog.models import Epic, Feature, FeatureChange
 from tests.factories import EpicFactory, FeatureFactory
 
@@ -24,7 +25,7 @@ def run(art, user, name="cloud_all_fields.csv", *, text: str | None = None, **op
 def test_preview_counts_and_writes_nothing(rail, alice):
     result = run(rail, alice, dry_run=True)
     assert (result.created, result.updated, result.unchanged, result.refused) == (3, 0, 0, 0)
-    assert [(row["row"], row["kind"], row["action"]) for row in result.rows] == [
+    assert [(row["row"], row["what"], row["action"]) for row in result.rows] == [
         (2, "feature", "created"),
         (3, "feature", "created"),
         (4, "epic", "created"),
@@ -44,6 +45,7 @@ def test_confirm_creates_epics_and_features_with_history(rail, alice, django_cap
     assert checkout.epic == epic
     assert checkout.status == "implementing" and checkout.estimate_points == Decimal("8.0")
     assert checkout.created_at == datetime(2025, 9, 22, 9, 26, tzinfo=UTC)  # Jira's, not today
+    assert epic.created_at == datetime(2025, 1, 1, 0, 0, tzinfo=UTC)
     changes = FeatureChange.objects.filter(feature=checkout)
     assert [(c.action, c.door, c.source, c.changed_by) for c in changes] == [
         ("created", "import", "cloud_all_fields.csv", alice)
@@ -139,6 +141,11 @@ def test_import_jira_command(rail, capsys, tmp_path):
     call_command("import_jira", "--art", str(rail.pk), path)
     assert "created 0, updated 0, unchanged 3" in capsys.readouterr().out.splitlines()[-1]
     assert FeatureChange.objects.filter(door="import", changed_by=None).count() == 2
+    runs = ImportRun.objects.filter(art=rail)
+    assert [(r.status, r.created_by, r.created, r.unchanged) for r in runs] == [
+        ("done", None, 0, 3),
+        ("done", None, 3, 0),
+    ]
     with pytest.raises(CommandError, match="No ART"):
         call_command("import_jira", "--art", "0", path)
     with pytest.raises(CommandError, match="empty"):

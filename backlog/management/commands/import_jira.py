@@ -1,9 +1,14 @@
-"""Bring a Jira CSV export into an ART from the command line, e.g. for a nightly sync."""
+"""Bring a Jira CSV export into an ART from the command line, e.g. for a nightly sync.
+
+The import is recorded like one from the page or the API (an ImportRun, "by a script"), and
+runs here, in this process, not on a worker. --dry-run counts only and records nothing."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from backlog.errors import InputError
+from backlog.imports import services
 from backlog.imports.jira_csv import FileRefused, jira_csv_read
 from backlog.imports.jira_import import POPM_OWNED_FIELDS, jira_import
 from backlog.models import Art
@@ -30,21 +35,44 @@ class Command(BaseCommand):
         except Art.DoesNotExist:
             raise CommandError(f"No ART with id {art}.")
         try:
-            jira = jira_csv_read(file.read_bytes())
+            content = file.read_bytes()
+            jira = jira_csv_read(content)
         except (OSError, FileRefused) as error:
             raise CommandError(str(error))
-        result = jira_import(
-            art=target,
-            jira=jira,
-            acting_user=None,
-            source=file.name,
-            take_jira=frozenset(take_jira),
-            dry_run=dry_run,
-        )
-        for problem in result.problems:
-            self.stderr.write(f"row {problem.row}, {problem.column or '-'}: {problem.message}")
+        if dry_run:
+            result = jira_import(
+                art=target,
+                jira=jira,
+                acting_user=None,
+                source=file.name,
+                take_jira=frozenset(take_jira),
+                dry_run=True,
+            )
+            problems = [(p.row, p.column, p.message) for p in result.problems]
+            counts = result
+        else:
+            try:
+                run = services.import_run_upload(
+                    art=target,
+                    acting_user=None,
+                    file_name=file.name,
+                    content=content,
+                    mapping={"take_jira": take_jira},
+                    dry_run=False,
+                    queue=False,
+                )
+            except InputError as refused:
+                raise CommandError(refused.message)
+            run = services.import_run_execute(run_id=run.pk)
+            if run.status != run.Status.DONE:
+                raise CommandError(f"The import failed and wrote nothing: {run.failure}")
+            problems = [(p["row"], p["column"], p["message"]) for p in run.errors]
+            counts = run
+        for row, column, message in problems:
+            self.stderr.write(f"row {row}, {column or '-'}: {message}")
         self.stdout.write(
-            f"{'would be ' if dry_run else ''}created {result.created}, updated {result.updated}, "
-            f"unchanged {result.unchanged}, refused {result.refused}, skipped {result.skipped} "
+            f"{'would be ' if dry_run else ''}created {counts.created}, updated {counts.updated}, "
+            f"unchanged {counts.unchanged}, refused {counts.refused}, skipped {counts.skipped} "
             f"({jira.encoding}, {len(jira.rows)} rows)"
+            + ("" if dry_run else f"; recorded as import {run.pk}")
         )
