@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "scoring.planning",
     "scoring.tradeoffs",
     "scoring.rescoring",
+    "scoring.estimation",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ api_urls = [
     path("", include("scoring.tradeoffs.api_urls")),
     path("", include("scoring.rescoring.api_urls")),
     path("", include("scoring.exports.api_urls")),
+    path("", include("scoring.estimation.api_urls")),
     path("", include("backlog.api_urls")),
 ]
 
@@ -30,4 +31,5 @@ urlpatterns = [
     path("", include("scoring.tradeoffs.urls")),
     path("", include("scoring.rescoring.urls")),
     path("", include("scoring.exports.urls")),
+    path("", include("scoring.estimation.urls")),
 ]
