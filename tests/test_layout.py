@@ -38,6 +38,7 @@ def test_every_module_of_scoring_is_held_by_the_rooms_contract():
         "tradeoffs",
         "rescoring",
         "exports",
+        "estimation",
         "migrations",
         "__init__",
         "backlog_marks",

@@ -15,7 +15,7 @@ class SessionStateConflict(Conflict):
         self.state = state
 
     def data(self) -> dict[str, Any]:
-        return {"state": self.state} if self.state else {}
+        return {"code": self.code, **({"state": self.state} if self.state else {})}
 
 
 class CloseConflicts(Conflict):
@@ -34,4 +34,4 @@ class CloseConflicts(Conflict):
         self.conflicts = conflicts
 
     def data(self) -> dict[str, Any]:
-        return {"conflicts": self.conflicts}
+        return {"code": self.code, "conflicts": self.conflicts}

@@ -10,9 +10,10 @@ from django.db import transaction
 from backlog.demo import demo_art_load, demo_logins_reset
 from backlog.models import Feature
 from backlog.signals import ranking_inputs_changed
+from scoring.estimation.demo import demo_load as estimation_demo_load
 
 # Each room's demo data, in this order, for a newly created demo ART: a function of (*, art).
-ROOM_DEMOS: tuple = ()
+ROOM_DEMOS: tuple = (estimation_demo_load,)
 
 
 class Command(BaseCommand):
