@@ -20,7 +20,7 @@ from scoring.estimation.access import (
     SessionAccess,
     session_access_or_404,
     session_manage_or_403,
-    session_vote_or_403,
+    session_voter_or_404,
     sessions_visible_to,
 )
 from scoring.estimation.models import SAFE_COLUMN_ORDER, EstimationSession
@@ -35,7 +35,7 @@ ERRORS = {
     ),
     404: OpenApiResponse(description="No such session, or one the caller may not see."),
     409: OpenApiResponse(
-        description="The session is not in the state this needs: `code` is one of not_open, revealed, "
+        description="The session is not in the state this needs: `reason` is one of not_open, revealed, "
         "not_revealed, last_column, session_state, closed, close_conflicts (with `conflicts`)."
     ),
 }
@@ -337,7 +337,7 @@ class EstimationVoteApi(APIView):
         """The caller's own vote on a feature of the current round; again replaces it until
         the reveal. 400 off the scale or not the current column; 403 if not invited; 409 once
         revealed (code "revealed") or when the session is not open ("not_open")."""
-        session = session_vote_or_403(session_access_or_404(request.user, session_id))
+        session = session_voter_or_404(request.user, session_id)
         body = VoteInput(data=request.data)
         body.is_valid(raise_exception=True)
         vote = services.vote_cast(

@@ -15,7 +15,7 @@ class SessionStateConflict(Conflict):
         self.state = state
 
     def data(self) -> dict[str, Any]:
-        return {"code": self.code, **({"state": self.state} if self.state else {})}
+        return {"reason": self.code, **({"state": self.state} if self.state else {})}
 
 
 class CloseConflicts(Conflict):
@@ -34,4 +34,4 @@ class CloseConflicts(Conflict):
         self.conflicts = conflicts
 
     def data(self) -> dict[str, Any]:
-        return {"code": self.code, "conflicts": self.conflicts}
+        return {"reason": self.code, "conflicts": self.conflicts}

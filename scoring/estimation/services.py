@@ -112,8 +112,12 @@ def _user_or_none(user: Any) -> Any:
 
 
 def _locked(session: EstimationSession) -> EstimationSession:
-    """The session as stored now, locked until the transaction ends."""
-    return EstimationSession.objects.select_for_update().get(pk=session.pk)
+    """The session as stored now, locked until the transaction ends.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: a vote's insert checks its foreign key to the session
+    with a key-share lock, which a plain FOR UPDATE would block while the reveal waits for that
+    vote's round lock: a deadlock."""
+    return EstimationSession.objects.select_for_update(no_key=True).get(pk=session.pk)
 
 
 def _must_be_open(session: EstimationSession) -> None:
@@ -167,23 +171,21 @@ def session_open(*, session: EstimationSession, acting_user: Any) -> EstimationS
 
 
 def _round_share_lock(session_id: int) -> EstimationRound | None:
-    """The session's current round, locked for share: votes wait for nothing but a reveal or a
-    close, which lock it for update. None if the session is not open."""
-    row = (
-        EstimationSession.objects.filter(pk=session_id)
-        .values("state", "current_column", "current_round")
-        .get()
+    """The open session's current round, locked for share, in one query: votes wait for
+    nothing but a reveal or a close, which lock it for update. None if the session is not open."""
+    round_table, session_table = EstimationRound._meta.db_table, EstimationSession._meta.db_table
+    lock = (
+        f" FOR SHARE OF {connection.ops.quote_name(round_table)}" if connection.vendor == "postgresql" else ""
     )
-    if row["state"] != EstimationSession.State.OPEN:
-        return None
-    rounds = EstimationRound.objects.filter(
-        session_id=session_id, column=row["current_column"], number=row["current_round"]
+    sql = (
+        f"SELECT {connection.ops.quote_name(round_table)}.* FROM {connection.ops.quote_name(round_table)} "
+        f"JOIN {connection.ops.quote_name(session_table)} s ON s.id = session_id "
+        f'AND s.current_column = {connection.ops.quote_name(round_table)}."column" '
+        f"AND s.current_round = {connection.ops.quote_name(round_table)}.number "
+        f"WHERE s.id = %s AND s.state = %s{lock}"
     )
-    if connection.vendor == "postgresql":
-        sql, params = rounds.values("id").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"{sql} FOR SHARE", params)
-    return rounds.get()
+    found = list(EstimationRound.objects.raw(sql, [session_id, EstimationSession.State.OPEN]))
+    return found[0] if found else None
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from scoring.estimation.access import (
     invitable_users,
     session_access_or_404,
     session_manage_or_403,
-    session_vote_or_403,
+    session_voter_or_404,
     sessions_visible_to,
 )
 from scoring.estimation.errors import CloseConflicts
@@ -154,7 +154,7 @@ def session_progress_partial(request: HttpRequest, session_id: int) -> HttpRespo
 @login_required
 @require_POST
 def vote_view(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = session_vote_or_403(session_access_or_404(request.user, session_id))
+    session = session_voter_or_404(request.user, session_id)
     feature_id = request.POST.get("feature", "")
     error = ""
     try:

@@ -122,7 +122,7 @@ def test_a_vote_after_the_reveal_is_refused_with_409(api, open_session, candidat
     assert api(alice).post(f"/api/estimations/{open_session.pk}/reveal/").status_code == 200
     answer = vote(api, carol, open_session, candidates.checkout, 8)
     assert answer.status_code == 409
-    assert answer.json()["code"] == "revealed"
+    assert answer.json()["reason"] == "revealed"
     assert Vote.objects.get().value == 5
 
 
@@ -219,7 +219,7 @@ def test_a_feature_edited_elsewhere_is_a_conflict_the_popm_decides(
     answer = api(alice).post(f"/api/estimations/{open_session.pk}/close/", {}, format="json")
     assert answer.status_code == 409
     body = answer.json()
-    assert body["code"] == "close_conflicts"
+    assert body["reason"] == "close_conflicts"
     assert {c["feature"] for c in body["conflicts"]} == {candidates.checkout.pk, candidates.ledger.pk}
     assert Feature.objects.get(pk=candidates.checkout.pk).user_business_value == 20
     assert EstimationSession.objects.get().state == "open"

@@ -75,5 +75,6 @@ def test_votes_racing_a_reveal_are_either_in_before_it_or_refused(candidates, al
     assert len(stored) + len(refused) == 4, results
     assert all(r.code == "revealed" for r in refused)
     revealed_at = session.rounds.get().revealed_at
+    assert revealed_at is not None, results
     assert Vote.objects.count() == len(stored)
     assert all(vote.voted_at <= revealed_at for vote in Vote.objects.all())
