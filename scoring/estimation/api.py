@@ -65,19 +65,19 @@ def _shown(value: int | None) -> int | str:
     return services.ABSTAIN if value is None else value
 
 
-class PersonOutput(serializers.Serializer):
+class EstimationPersonOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class VoteOutput(serializers.Serializer):
+class EstimationVoteOutput(serializers.Serializer):
     voter = serializers.IntegerField()
     value = VoteValueField(help_text='The vote; "?" is an abstention.')
 
 
-class RoundOutput(serializers.Serializer):
+class EstimationRoundOutput(serializers.Serializer):
     round = serializers.IntegerField()
-    votes = VoteOutput(many=True)
+    votes = EstimationVoteOutput(many=True)
     median = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
     spread = serializers.IntegerField(
         allow_null=True, help_text="Scale steps from the lowest to the highest vote."
@@ -86,14 +86,14 @@ class RoundOutput(serializers.Serializer):
     discuss = serializers.BooleanField(help_text="Spread of 3 scale steps or more.")
 
 
-class AcceptedOutput(serializers.Serializer):
+class EstimationAcceptedOutput(serializers.Serializer):
     value = serializers.IntegerField()
     note = serializers.CharField()
     by = serializers.CharField(allow_null=True)
     at = serializers.DateTimeField()
 
 
-class SessionFeatureOutput(serializers.Serializer):
+class EstimationSessionFeatureOutput(serializers.Serializer):
     feature = serializers.IntegerField()
     title = serializers.CharField()
     round = serializers.IntegerField(
@@ -106,19 +106,19 @@ class SessionFeatureOutput(serializers.Serializer):
         child=serializers.IntegerField(), help_text="User ids, never their votes."
     )
     my_vote = VoteValueField(help_text='The caller\'s vote in this round; null if none, "?" if abstained.')
-    votes = VoteOutput(many=True, allow_null=True, help_text="Only once revealed; null before.")
+    votes = EstimationVoteOutput(many=True, allow_null=True, help_text="Only once revealed; null before.")
     median = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
     spread = serializers.IntegerField(allow_null=True)
     discuss = serializers.BooleanField(allow_null=True)
     suggestion = serializers.IntegerField(allow_null=True)
-    accepted = serializers.DictField(child=AcceptedOutput(), help_text="Per column.")
+    accepted = serializers.DictField(child=EstimationAcceptedOutput(), help_text="Per column.")
     history = serializers.DictField(
-        child=RoundOutput(many=True), help_text="Per column: the revealed rounds."
+        child=EstimationRoundOutput(many=True), help_text="Per column: the revealed rounds."
     )
     outcome = serializers.CharField(help_text="After the close: written, kept, unchanged or nothing.")
 
 
-class ProgressOutput(serializers.Serializer):
+class EstimationProgressOutput(serializers.Serializer):
     column = serializers.CharField()
     round = serializers.IntegerField()
     revealed = serializers.BooleanField()
@@ -126,7 +126,7 @@ class ProgressOutput(serializers.Serializer):
     total = serializers.IntegerField()
 
 
-class SessionOutput(serializers.Serializer):
+class EstimationSessionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     art = serializers.IntegerField()
     name = serializers.CharField()
@@ -141,15 +141,15 @@ class SessionOutput(serializers.Serializer):
     closed_at = serializers.DateTimeField(allow_null=True)
     can_manage = serializers.BooleanField()
     can_vote = serializers.BooleanField()
-    participants = PersonOutput(many=True)
-    progress = ProgressOutput(allow_null=True)
+    participants = EstimationPersonOutput(many=True)
+    progress = EstimationProgressOutput(allow_null=True)
     column_without_one = serializers.BooleanField(
         help_text="Once every feature is revealed: no accepted (else suggested) value is 1."
     )
-    features = SessionFeatureOutput(many=True)
+    features = EstimationSessionFeatureOutput(many=True)
 
 
-class SessionSummaryOutput(serializers.Serializer):
+class EstimationSessionSummaryOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     state = serializers.CharField()
@@ -236,7 +236,7 @@ def session_data(access: SessionAccess, viewer: Any) -> dict[str, Any]:
         "column_without_one": board.column_without_one,
         "features": [_row_data(row) for row in board.rows],
     }
-    return SessionOutput(data).data
+    return EstimationSessionOutput(data).data
 
 
 def _session_response(request: Request, session_id: int, code: int = status.HTTP_200_OK) -> Response:
@@ -244,7 +244,7 @@ def _session_response(request: Request, session_id: int, code: int = status.HTTP
     return Response(session_data(access, request.user), status=code)
 
 
-class SessionCreateInput(serializers.Serializer):
+class EstimationSessionCreateInput(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     features = serializers.ListField(
         child=serializers.IntegerField(), help_text="Feature ids of the ART, in order."
@@ -262,7 +262,8 @@ class SessionCreateInput(serializers.Serializer):
 
 class ArtEstimationsApi(APIView):
     @extend_schema(
-        responses={200: SessionSummaryOutput(many=True), **_errors(404)}, operation_id="art_estimations_list"
+        responses={200: EstimationSessionSummaryOutput(many=True), **_errors(404)},
+        operation_id="art_estimations_list",
     )
     def get(self, request: Request, art_id: int) -> Response:
         """The ART's sessions the caller may open (all of them for its POPMs), newest first."""
@@ -280,18 +281,18 @@ class ArtEstimationsApi(APIView):
             }
             for each in sessions
         ]
-        return Response(SessionSummaryOutput(rows, many=True).data)
+        return Response(EstimationSessionSummaryOutput(rows, many=True).data)
 
     @extend_schema(
-        request=SessionCreateInput,
-        responses={201: SessionOutput, **_errors(400, 403, 404)},
+        request=EstimationSessionCreateInput,
+        responses={201: EstimationSessionOutput, **_errors(400, 403, 404)},
         operation_id="art_estimation_create",
     )
     def post(self, request: Request, art_id: int) -> Response:
         """A draft session: features of the ART, columns, invited people. POPMs of the ART only."""
         art = art_visible_or_404(request.user, art_id)
         art_edit_or_403(request.user, art.pk)
-        body = SessionCreateInput(data=request.data)
+        body = EstimationSessionCreateInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         session = services.session_create(
@@ -306,20 +307,22 @@ class ArtEstimationsApi(APIView):
 
 
 class EstimationDetailApi(APIView):
-    @extend_schema(responses={200: SessionOutput, **_errors(404)}, operation_id="estimation_retrieve")
+    @extend_schema(
+        responses={200: EstimationSessionOutput, **_errors(404)}, operation_id="estimation_retrieve"
+    )
     def get(self, request: Request, session_id: int) -> Response:
         """State, current column and round, and per feature who voted; the votes themselves
         only for revealed rounds (the caller's own vote always)."""
         return _session_response(request, session_id)
 
 
-class VoteInput(serializers.Serializer):
+class EstimationVoteInput(serializers.Serializer):
     feature = serializers.IntegerField()
     column = serializers.CharField(help_text="Must be the current column.")
     value = VoteValueField()
 
 
-class VoteOutputBody(serializers.Serializer):
+class EstimationVoteOutputBody(serializers.Serializer):
     feature = serializers.IntegerField()
     column = serializers.CharField()
     round = serializers.IntegerField()
@@ -329,8 +332,8 @@ class VoteOutputBody(serializers.Serializer):
 
 class EstimationVoteApi(APIView):
     @extend_schema(
-        request=VoteInput,
-        responses={200: VoteOutputBody, **_errors(400, 403, 404, 409)},
+        request=EstimationVoteInput,
+        responses={200: EstimationVoteOutputBody, **_errors(400, 403, 404, 409)},
         operation_id="estimation_vote",
     )
     def post(self, request: Request, session_id: int) -> Response:
@@ -338,7 +341,7 @@ class EstimationVoteApi(APIView):
         the reveal. 400 off the scale or not the current column; 403 if not invited; 409 once
         revealed (code "revealed") or when the session is not open ("not_open")."""
         session = session_voter_or_404(request.user, session_id)
-        body = VoteInput(data=request.data)
+        body = EstimationVoteInput(data=request.data)
         body.is_valid(raise_exception=True)
         vote = services.vote_cast(
             session=session,
@@ -348,7 +351,7 @@ class EstimationVoteApi(APIView):
             value=body.validated_data.get("value"),
         )
         return Response(
-            VoteOutputBody(
+            EstimationVoteOutputBody(
                 {
                     "feature": vote.feature_id,
                     "column": vote.column,
@@ -366,7 +369,9 @@ def _managed(request: Request, session_id: int) -> EstimationSession:
 
 class EstimationOpenApi(APIView):
     @extend_schema(
-        request=None, responses={200: SessionOutput, **_errors(403, 404, 409)}, operation_id="estimation_open"
+        request=None,
+        responses={200: EstimationSessionOutput, **_errors(403, 404, 409)},
+        operation_id="estimation_open",
     )
     def post(self, request: Request, session_id: int) -> Response:
         """Open a draft: voting starts on the first column; each feature's version now is the
@@ -378,7 +383,7 @@ class EstimationOpenApi(APIView):
 class EstimationRevealApi(APIView):
     @extend_schema(
         request=None,
-        responses={200: SessionOutput, **_errors(403, 404, 409)},
+        responses={200: EstimationSessionOutput, **_errors(403, 404, 409)},
         operation_id="estimation_reveal",
     )
     def post(self, request: Request, session_id: int) -> Response:
@@ -387,7 +392,7 @@ class EstimationRevealApi(APIView):
         return _session_response(request, session_id)
 
 
-class RevoteInput(serializers.Serializer):
+class EstimationRevoteInput(serializers.Serializer):
     features = serializers.ListField(
         child=serializers.IntegerField(), help_text="Feature ids of the session."
     )
@@ -395,15 +400,15 @@ class RevoteInput(serializers.Serializer):
 
 class EstimationRevoteApi(APIView):
     @extend_schema(
-        request=RevoteInput,
-        responses={200: SessionOutput, **_errors(400, 403, 404, 409)},
+        request=EstimationRevoteInput,
+        responses={200: EstimationSessionOutput, **_errors(400, 403, 404, 409)},
         operation_id="estimation_revote",
     )
     def post(self, request: Request, session_id: int) -> Response:
         """A new round on the current column for these features, votes hidden again; the
         revealed round stays recorded. 409 "not_revealed" before the reveal."""
         session = _managed(request, session_id)
-        body = RevoteInput(data=request.data)
+        body = EstimationRevoteInput(data=request.data)
         body.is_valid(raise_exception=True)
         services.round_revote(
             session=session, acting_user=request.user, feature_ids=body.validated_data["features"]
@@ -411,7 +416,7 @@ class EstimationRevoteApi(APIView):
         return _session_response(request, session_id)
 
 
-class AcceptInput(serializers.Serializer):
+class EstimationAcceptInput(serializers.Serializer):
     feature = serializers.IntegerField()
     column = serializers.CharField(help_text="The current column or one voted on before it.")
     value = serializers.JSONField(help_text="A scale value: 1, 2, 3, 5, 8, 13, 20.")
@@ -420,15 +425,15 @@ class AcceptInput(serializers.Serializer):
 
 class EstimationAcceptApi(APIView):
     @extend_schema(
-        request=AcceptInput,
-        responses={200: SessionOutput, **_errors(400, 403, 404, 409)},
+        request=EstimationAcceptInput,
+        responses={200: EstimationSessionOutput, **_errors(400, 403, 404, 409)},
         operation_id="estimation_accept",
     )
     def post(self, request: Request, session_id: int) -> Response:
         """Accept a value for a feature in a revealed column, with an optional note of why;
         written to the feature when the session closes."""
         session = _managed(request, session_id)
-        body = AcceptInput(data=request.data)
+        body = EstimationAcceptInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         services.acceptance_set(
@@ -445,7 +450,7 @@ class EstimationAcceptApi(APIView):
 class EstimationNextColumnApi(APIView):
     @extend_schema(
         request=None,
-        responses={200: SessionOutput, **_errors(403, 404, 409)},
+        responses={200: EstimationSessionOutput, **_errors(403, 404, 409)},
         operation_id="estimation_next_column",
     )
     def post(self, request: Request, session_id: int) -> Response:
@@ -455,7 +460,7 @@ class EstimationNextColumnApi(APIView):
         return _session_response(request, session_id)
 
 
-class CloseInput(serializers.Serializer):
+class EstimationCloseInput(serializers.Serializer):
     decisions = serializers.DictField(
         child=serializers.ChoiceField(choices=services.DECISIONS),
         required=False,
@@ -465,8 +470,8 @@ class CloseInput(serializers.Serializer):
 
 class EstimationCloseApi(APIView):
     @extend_schema(
-        request=CloseInput,
-        responses={200: SessionOutput, **_errors(400, 403, 404, 409)},
+        request=EstimationCloseInput,
+        responses={200: EstimationSessionOutput, **_errors(400, 403, 404, 409)},
         operation_id="estimation_close",
     )
     def post(self, request: Request, session_id: int) -> Response:
@@ -475,7 +480,7 @@ class EstimationCloseApi(APIView):
         session opened, nothing written, until `decisions` names each; 409 "closed" if it
         is closed already (the scores were written once)."""
         session = _managed(request, session_id)
-        body = CloseInput(data=request.data)
+        body = EstimationCloseInput(data=request.data)
         body.is_valid(raise_exception=True)
         services.session_close(
             session=session, acting_user=request.user, decisions=body.validated_data.get("decisions")

@@ -162,8 +162,9 @@ def _latest_rounds(rounds: list[EstimationRound], column: str) -> dict[int, Esti
     return latest
 
 
-def session_board(*, session: EstimationSession, viewer: Any) -> Board:
-    """Everything a session page or answer shows, in a fixed number of queries."""
+def session_board(*, session: EstimationSession, viewer: Any, all_columns: bool = True) -> Board:
+    """Everything a session page or answer shows, in a fixed number of queries. Without
+    all_columns only the current column's revealed rounds are read (the open board's page)."""
     people = _people(session)
     by_id = {person.id: person for person in people}
     rows = [
@@ -178,7 +179,7 @@ def session_board(*, session: EstimationSession, viewer: Any) -> Board:
         row.round = latest.get(row.feature.pk)
         row.in_current_round = current is not None and row.round is current
 
-    revealed = [r for r in rounds if r.is_revealed]
+    revealed = [r for r in rounds if r.is_revealed and (all_columns or r.column == session.current_column)]
     shown: dict[tuple[str, int, int], list[VoteShown]] = defaultdict(list)
     if revealed:
         pairs = Q()

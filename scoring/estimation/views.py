@@ -109,7 +109,8 @@ def session_new_page(request: HttpRequest, art_id: int) -> HttpResponse:
 
 def _board_context(request: HttpRequest, access: SessionAccess, **extra: Any) -> dict[str, Any]:
     session = access.session
-    board = selectors.session_board(session=session, viewer=request.user)
+    # The open board shows the current column; the closed after-view shows every column.
+    board = selectors.session_board(session=session, viewer=request.user, all_columns=session.is_closed)
     column = session.current_column
     return {
         "art": session.art,
