@@ -204,6 +204,33 @@ def column_votes(port, session_id, column, feature_ids, people, changes, seed) -
     return latencies, refused[0]
 
 
+def baseline_reads(port, art_id, people, requests_each) -> list[float]:
+    """The same 20 concurrent clients on a bare read (GET /api/arts/{id}/): what this machine
+    and gunicorn give any request at this moment, beside which the vote figures read best."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(people))
+
+    def reader(token):
+        mine = []
+        barrier.wait()
+        for _ in range(requests_each):
+            seconds, status, _ = request(
+                port, "GET", f"/api/arts/{art_id}/", {"Authorization": f"Token {token}"}
+            )
+            assert status == 200, status
+            mine.append(seconds * 1000)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=reader, args=(token,)) for _, token in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    return latencies
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--voters", type=int, default=20)
@@ -284,6 +311,9 @@ def main() -> None:
                 )
             if column != COLUMNS[-1]:
                 assert request(port, "POST", f"/api/estimations/{session_id}/next-column/", popm)[1] == 200
+        started = time.perf_counter()
+        base = baseline_reads(port, art.pk, people, len(feature_ids) + arguments.changes)
+        base_wall = time.perf_counter() - started
         seconds, status, _ = request(port, "POST", f"/api/estimations/{session_id}/close/", popm, {})
         assert status == 200, status
         rows = Vote.objects.filter(session_id=session_id).count()
@@ -307,6 +337,10 @@ def main() -> None:
             f"p95 {page_p95:.1f} ms (target p95 <= {PAGE_P95_TARGET_MS:.0f} ms: "
             f"{'met' if page_p95 <= PAGE_P95_TARGET_MS else 'MISSED'}); "
             f"API detail p50 {percentile(detail_times, 0.5):.1f} ms, p95 {percentile(detail_times, 0.95):.1f} ms"
+        )
+        print(
+            f"baseline, same clients, GET /api/arts/{{id}}/: {len(base)} requests in {base_wall:.2f} s "
+            f"({len(base) / base_wall:.0f}/s), p50 {percentile(base, 0.5):.1f} ms, p95 {percentile(base, 0.95):.1f} ms"
         )
         print(f"close (writes {len(feature_ids)} features, 4 columns each): {seconds * 1000:.0f} ms")
         print(machine())

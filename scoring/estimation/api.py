@@ -7,10 +7,17 @@ Before a round is revealed an answer says who voted, never what anyone but the c
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from backlog.access import art_edit_or_403, art_visible_or_404
@@ -262,13 +269,29 @@ class EstimationSessionCreateInput(serializers.Serializer):
 
 class ArtEstimationsApi(APIView):
     @extend_schema(
-        responses={200: EstimationSessionSummaryOutput(many=True), **_errors(404)},
+        parameters=[
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int, description="Up to 1000."),
+        ],
+        responses={
+            200: inline_serializer(
+                "EstimationSessionsPage",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": EstimationSessionSummaryOutput(many=True),
+                },
+            ),
+            **_errors(404),
+        },
         operation_id="art_estimations_list",
     )
     def get(self, request: Request, art_id: int) -> Response:
         """The ART's sessions the caller may open (all of them for its POPMs), newest first."""
         art = art_visible_or_404(request.user, art_id)
-        sessions = sessions_visible_to(request.user, art)
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()  # popm.api's, as for every API list
+        page = paginator.paginate_queryset(sessions_visible_to(request.user, art), request, view=self)
         rows = [
             {
                 "id": each.pk,
@@ -279,9 +302,9 @@ class ArtEstimationsApi(APIView):
                 "created_at": each.created_at,
                 "closed_at": each.closed_at,
             }
-            for each in sessions
+            for each in page
         ]
-        return Response(EstimationSessionSummaryOutput(rows, many=True).data)
+        return paginator.get_paginated_response(EstimationSessionSummaryOutput(rows, many=True).data)
 
     @extend_schema(
         request=EstimationSessionCreateInput,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from backlog.access import art_editable_or_403, art_visible_or_404, user_can_edit_art
 from backlog.errors import Conflict, InputError
-from backlog.models import Feature, ProgramIncrement
+from backlog.models import Feature, ProgramIncrement, Stakeholder
 from scoring.estimation import selectors, services
 from scoring.estimation.access import (
     SessionAccess,
@@ -102,9 +102,16 @@ def session_new_page(request: HttpRequest, art_id: int) -> HttpResponse:
             "name": chosen.get("name", "") if chosen else "",
             "chosen_features": set(chosen.getlist("features")) if chosen else None,
             "chosen_columns": set(chosen.getlist("columns")) if chosen else set(SAFE_COLUMN_ORDER),
-            "chosen_people": set(chosen.getlist("participants")) if chosen else None,
+            # By default the ART's own people are ticked; admins may be invited but are not ticked.
+            "chosen_people": set(chosen.getlist("participants")) if chosen else _art_people(art),
         },
     )
+
+
+def _art_people(art: Any) -> set[str]:
+    popms = art.popms.values_list("pk", flat=True)
+    stakeholders = Stakeholder.objects.filter(art=art, user__isnull=False).values_list("user_id", flat=True)
+    return {str(pk) for pk in [*popms, *stakeholders]}
 
 
 def _board_context(request: HttpRequest, access: SessionAccess, **extra: Any) -> dict[str, Any]:

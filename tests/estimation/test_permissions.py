@@ -93,9 +93,9 @@ def test_the_session_list_holds_only_the_sessions_a_person_may_open(
     api, candidates, invited_carol, alice, carol, erin
 ):
     url = f"/api/arts/{candidates.art.pk}/estimations/"
-    assert [row["id"] for row in api(alice).get(url).json()] == [invited_carol.pk]
-    assert [row["id"] for row in api(carol).get(url).json()] == [invited_carol.pk]
-    assert api(erin).get(url).json() == []
+    assert [row["id"] for row in api(alice).get(url).json()["results"]] == [invited_carol.pk]
+    assert [row["id"] for row in api(carol).get(url).json()["results"]] == [invited_carol.pk]
+    assert api(erin).get(url).json()["count"] == 0
 
 
 @pytest.mark.parametrize(
