@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from backlog.models import Art, Feature, ProgramIncrement
+from backlog.models import Art, Feature, FeatureRequest, ProgramIncrement, Stakeholder
 
 POPM_GROUP = "POPM"
 STAKEHOLDER_GROUP = "Stakeholder"
@@ -133,6 +133,44 @@ def art_ids_editable_by(user: User) -> set[int]:
 
 def user_can_edit_art(user: User, art_id: int) -> bool:
     return art_id in art_ids_editable_by(user)
+
+
+def stakeholder_of_art_or_404(user: User, art_id: int | str) -> Stakeholder:
+    """The user's stakeholder entry in the ART: who submits and reads requests there.
+
+    Requests are a stakeholder's own: anyone else (POPMs and admins included) meets 404 on
+    the submit page; they see requests on the triage page instead.
+    """
+    pk = _pk_or_none(art_id)
+    found = None
+    if pk and user.is_authenticated and user.is_active:
+        found = Stakeholder.objects.select_related("art").filter(art_id=pk, user=user).first()
+    if found is None:
+        raise Http404("No such ART.")
+    return found
+
+
+def art_triage_or_404(user: User, art_id: int | str) -> Art:
+    """The ART if the user may triage its requests (a POPM of the ART, or an admin); else 404:
+    the stakeholders' requests are not for other readers of the ART."""
+    pk = _pk_or_none(art_id)
+    art = arts_editable_by(user).filter(pk=pk).first() if pk else None
+    if art is None:
+        raise Http404("No such ART.")
+    return art
+
+
+def feature_request_triage_or_404(user: User, request_id: int | str, *, art: Art) -> FeatureRequest:
+    """A request of the ART (art from art_triage_or_404), for triage; else 404."""
+    pk = _pk_or_none(request_id)
+    found = (
+        FeatureRequest.objects.select_related("stakeholder").filter(pk=pk, stakeholder__art=art).first()
+        if pk
+        else None
+    )
+    if found is None:
+        raise Http404("No such request.")
+    return found
 
 
 class StaffAreAdminsBackend(ModelBackend):

@@ -26,6 +26,11 @@ from backlog.models import (
     Team,
 )
 
+# The admin is popm's too: its own name in the header, the tab and the index page.
+admin.site.site_header = "popm administration"
+admin.site.site_title = "popm administration"
+admin.site.index_title = "Run your trains: ARTs, teams, people and roles"
+
 # model -> (create, update, delete, the keyword update and delete name the object by)
 IN_ART_WRITES: dict[type[Model], tuple[Callable, Callable, Callable, str]] = {
     Team: (services.team_create, services.team_update, services.team_delete, "team"),
@@ -124,7 +129,7 @@ class ProgramIncrementInline(admin.TabularInline):
 
 @admin.register(Art)
 class ArtAdmin(InlinesThroughServices):
-    list_display = ["name", "team_count", "created_at"]
+    list_display = ["name", "currency", "team_count", "created_at"]
     search_fields = ["name", "description"]
     filter_horizontal = ["popms"]
     inlines = [TeamInline, ProgramIncrementInline]
@@ -163,6 +168,9 @@ class FeatureRequestInline(admin.TabularInline):
     model = FeatureRequest
     extra = 0
     autocomplete_fields = ["feature"]
+    # A "+1" is edited here; a new idea's triage (status, reason) is the triage page's.
+    fields = ["feature", "note", "title", "status", "triaged_by", "triaged_at", "reason"]
+    readonly_fields = ["title", "status", "triaged_by", "triaged_at", "reason"]
 
 
 @admin.register(Stakeholder)

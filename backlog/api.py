@@ -89,7 +89,7 @@ class InArtSerializer(serializers.ModelSerializer):
 class ArtSerializer(serializers.ModelSerializer):
     class Meta:
         model = Art
-        fields = ["id", "name", "description", "popms", "created_at"]
+        fields = ["id", "name", "description", "currency", "popms", "created_at"]
         read_only_fields = ["created_at"]
 
 

@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from backlog import api
+from backlog import api, request_api
 
 app_name = "backlog-api"
 
@@ -13,4 +14,7 @@ router.register("epics", api.EpicViewSet, basename="epic")
 router.register("features", api.FeatureViewSet, basename="feature")
 router.register("stakeholders", api.StakeholderViewSet, basename="stakeholder")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("arts/<int:art_id>/requests/", request_api.ArtRequestsView.as_view(), name="art-requests"),
+    *router.urls,
+]

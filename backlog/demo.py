@@ -4,7 +4,7 @@ every room of scoring add its own demo data to the same ART."""
 
 import random
 import secrets
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 
 from backlog import services
 from backlog.access import POPM_GROUP, STAKEHOLDER_GROUP
-from backlog.models import Art, Feature, FeatureChange, Stakeholder
+from backlog.models import Art, Feature, FeatureChange, FeatureRequest, Stakeholder
 from backlog.services import feature_scores_fill
 
 ART_NAME = "Commerce Platform ART"
@@ -24,13 +24,14 @@ PIS = [
     ("PI 2027.1", date(2026, 12, 14), date(2027, 2, 21)),
 ]
 
+# (title, description, UBV, TC, RR|OE, Job Size): epics are ranked by their own WSJF.
 EPICS = [
-    ("One-click checkout", "Cut checkout to a single confirmation for returning customers."),
-    ("Partner marketplace", "Let partners list and sell add-ons through our storefront."),
-    ("Payment resilience", "No lost order when a payment provider is slow or down."),
-    ("Mobile app parity", "Everything the web shop does, the mobile app does."),
-    ("Platform health", "Keep the platform cheap to run, safe and easy to change."),
-    ("Data and insights", "Give merchants and our teams numbers they can act on."),
+    ("One-click checkout", "Cut checkout to a single confirmation for returning customers.", 20, 8, 3, 13),
+    ("Partner marketplace", "Let partners list and sell add-ons through our storefront.", 13, 5, 8, 20),
+    ("Payment resilience", "No lost order when a payment provider is slow or down.", 13, 13, 20, 8),
+    ("Mobile app parity", "Everything the web shop does, the mobile app does.", 8, 1, 2, 13),
+    ("Platform health", "Keep the platform cheap to run, safe and easy to change.", 3, 5, 13, 8),
+    ("Data and insights", "Give merchants and our teams numbers they can act on.", 5, 2, 1, 5),
 ]
 
 # (title, kind, epic index, description)
@@ -277,6 +278,50 @@ STAKEHOLDERS = [
     ),
 ]
 
+# New ideas in the stakeholders' own words: (stakeholder, title, description, triage). Triage:
+# None waits for a POPM; ("decline", reason); ("merge", feature title, note); ("accept", kind).
+IDEAS = [
+    (
+        "Sam Rivera",
+        "Quotes with negotiated prices for enterprise accounts",
+        "Enterprise buyers want a quote with their contract prices they can forward to purchasing.",
+        None,
+    ),
+    (
+        "Priya Nair",
+        "Let customers cancel an order within 30 minutes",
+        "A third of our calls are 'I ordered the wrong size a minute ago'.",
+        None,
+    ),
+    (
+        "Grace Liu",
+        "Gift wrapping at checkout",
+        "Our stores offer it; online customers ask for it in December.",
+        None,
+    ),
+    (
+        "Amara Okafor",
+        "Referral discount codes",
+        "Customers who refer a friend get 10% off their next order.",
+        (
+            "decline",
+            "Referral codes live in the Growth ART's loyalty platform; I have passed this to their POPM.",
+        ),
+    ),
+    (
+        "Diego Alvarez",
+        "Partners sign in with their Azure AD",
+        "Our two biggest partners run Azure AD only.",
+        ("merge", "SSO for partners", "SSO for partners covers SAML and OIDC, which includes Azure AD."),
+    ),
+    (
+        "Helen Park",
+        "Invoices in the customer's currency",
+        "Swiss and UK customers get invoices in EUR and call finance to convert them.",
+        ("accept", "business"),
+    ),
+]
+
 STATUSES = (
     ["funnel"] * 6
     + ["analyzing"] * 10
@@ -332,11 +377,91 @@ def _money_view_add(features: list[Feature], rng: random.Random) -> None:
     features[0].urgency_profile = "fixed_date"
 
 
+def _demo_user(username: str):
+    """A demo login as the demo data needs it (who scored, who triaged); its password is set
+    by demo_logins_reset."""
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    return user
+
+
+def _at(day: date, hours: int = 9) -> datetime:
+    return datetime.combine(day, time(hours), tzinfo=UTC)
+
+
+# The backlog was first scored this long before the current PI started; scores re-checked
+# since are fresh, the rest are stale (SAFe re-scores at every PI boundary).
+FIRST_SCORED_BEFORE_PI = timedelta(days=45)
+STALE_SHARE = 0.3
+
+
+def _scores_who_and_when(features: list[Feature], pi_start: date, rng: random.Random, scorers: list) -> None:
+    """Who scored each feature and when: some before the current PI started (stale), most
+    re-checked in it. The values were set at the first scoring; a re-check that changes nothing
+    leaves no history row, only the new time."""
+    first = _at(pi_start - FIRST_SCORED_BEFORE_PI)
+    latest = datetime.now(UTC) - timedelta(days=4)
+    for feature in features:
+        if not feature.is_scored:
+            continue
+        feature.scored_by = scorers[0] if rng.random() < 0.8 else scorers[1]
+        if rng.random() < STALE_SHARE:
+            feature.scored_at = first + timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 8))
+        else:
+            feature.scored_at = min(
+                _at(pi_start) + timedelta(days=rng.randint(1, 40), hours=rng.randint(0, 8)), latest
+            )
+
+
+def _ideas_add(art: Art, stakeholders: dict[str, Stakeholder], by_title: dict[str, Feature], popm) -> None:
+    """New ideas from stakeholders: three waiting for triage, one declined, one merged, one
+    accepted into the funnel, each through the services a POPM's triage page calls."""
+    for name, title, description, triage in IDEAS:
+        request = services.feature_idea_submit(
+            stakeholder=stakeholders[name],
+            acting_user=stakeholders[name].user,
+            title=title,
+            description=description,
+        )
+        if triage is None:
+            continue
+        if triage[0] == "decline":
+            services.feature_request_decline(feature_request=request, acting_user=popm, reason=triage[1])
+        elif triage[0] == "merge":
+            services.feature_request_merge(
+                feature_request=request, feature=by_title[triage[1]], acting_user=popm, reason=triage[2]
+            )
+        else:
+            services.feature_request_accept(
+                feature_request=request, acting_user=popm, door=FeatureChange.Door.SCRIPT, kind=triage[1]
+            )
+    # Ideas were sent over the last days, not all in the same second.
+    for days, request in enumerate(
+        FeatureRequest.objects.filter(stakeholder__art=art, title__gt="").order_by("-pk")
+    ):
+        sent = datetime.now(UTC) - timedelta(days=days + 1, hours=3)
+        FeatureRequest.objects.filter(pk=request.pk).update(
+            created_at=sent, triaged_at=sent + timedelta(hours=20) if request.triaged_at else None
+        )
+
+
 def _art_fill(art: Art) -> None:
     rng = random.Random(2026)
+    popm, admin = _demo_user("paula"), _demo_user("admin")
     teams = [services.team_create(art=art, acting_user=None, name=n, velocity=v) for n, v in TEAMS]
     pis = [services.pi_create(art=art, acting_user=None, name=n, start_date=s, end_date=e) for n, s, e in PIS]
-    epics = [services.epic_create(art=art, acting_user=None, title=t, description=d) for t, d in EPICS]
+    epics = [
+        services.epic_create(
+            art=art,
+            acting_user=None,
+            title=title,
+            description=description,
+            user_business_value=ubv,
+            time_criticality=tc,
+            risk_reduction=rr,
+            job_size=size,
+        )
+        for title, description, ubv, tc, rr, size in EPICS
+    ]
     features = []
     for index, (title, kind, epic_index, description) in enumerate(FEATURES):
         status = (
@@ -371,17 +496,25 @@ def _art_fill(art: Art) -> None:
         setattr(feature, field, 1)
         feature_scores_fill(feature)
     _money_view_add([f for f in features if f.is_scored and f.status != "done"][:16], rng)
+    _scores_who_and_when(features, pis[0].start_date, rng, [popm, admin])
     Feature.objects.bulk_create(features)
     by_title = {feature.title: feature for feature in Feature.objects.filter(art=art)}
     services.features_created_record(
         features=list(by_title.values()),
-        acting_user=None,
+        acting_user=popm,
         door=FeatureChange.Door.SCRIPT,
         source="demo data",
     )
+    # The backlog was set up before its first scoring, so history starts then.
+    FeatureChange.objects.filter(art=art).update(
+        changed_at=_at(pis[0].start_date - FIRST_SCORED_BEFORE_PI - timedelta(days=1))
+    )
+    stakeholders = {}
     for name, title, requests in STAKEHOLDERS:
         stakeholder = services.stakeholder_create(art=art, acting_user=None, name=name, title=title)
+        stakeholders[name] = stakeholder
         for feature_title, note in requests:
             services.feature_request_create(
                 stakeholder=stakeholder, feature=by_title[feature_title], acting_user=None, note=note
             )
+    _ideas_add(art, stakeholders, by_title, popm)

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +15,10 @@ from scoring.wsjf import SCALE, SCALE_TEXT
 
 
 WSJF_INPUTS = ("user_business_value", "time_criticality", "risk_reduction", "job_size")
+
+# Estimate and Job Size sit side by side and are easy to mix up: one hint each, shown where both are.
+ESTIMATE_HINT = "Story points, for capacity: how much of a PI it takes. Not the Job Size."
+JOB_SIZE_HINT = "Relative size 1–20 on the WSJF scale: what WSJF divides by. Not story points."
 
 
 def validate_on_scale(value: int) -> None:
@@ -64,6 +68,15 @@ class Art(models.Model):
     description = models.TextField(blank=True)
     popms = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="popm_arts", verbose_name="POPMs"
+    )
+    # ISO 4217 code: how the money view's amounts (Cost of Delay per week) are shown.
+    currency = models.CharField(
+        max_length=3,
+        default="EUR",
+        validators=[
+            RegexValidator(r"^[A-Z]{3}$", "currency must be a three-letter ISO 4217 code, e.g. EUR.")
+        ],
+        help_text="ISO 4217 code of the money view's amounts, e.g. EUR, USD, GBP.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -211,7 +224,7 @@ class Feature(models.Model):
         "urgency_profile",
     )
     # Computed by popm from the inputs, shown everywhere, never set by a person.
-    SCORE_RESULTS = ("cost_of_delay", "wsjf", "rank")
+    SCORE_RESULTS = ("cost_of_delay", "wsjf", "rank", "wsjf_rank")
 
     art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="features")
     pi = models.ForeignKey(
@@ -235,14 +248,16 @@ class Feature(models.Model):
     risk_reduction = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[validate_on_scale], verbose_name="RR|OE"
     )
-    job_size = models.PositiveSmallIntegerField(null=True, blank=True, validators=[validate_on_scale])
+    job_size = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[validate_on_scale], help_text=JOB_SIZE_HINT
+    )
     estimate_points = models.DecimalField(
         max_digits=7,
         decimal_places=1,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0.5"))],
-        help_text="Story points, for capacity planning.",
+        help_text=ESTIMATE_HINT,
     )
     fixed_date = models.DateField(null=True, blank=True)
     # Money view (CD3, Reinertsen): optional, used by trade-offs when every compared feature has them.
@@ -276,7 +291,16 @@ class Feature(models.Model):
     wsjf = models.DecimalField(
         max_digits=6, decimal_places=2, null=True, blank=True, editable=False, verbose_name="WSJF"
     )
+    # rank: the position in the ranked backlog with executive-priority pins applied (what the
+    # backlog page, the API, the exports and the PI plan's walk use); wsjf_rank: the pure WSJF
+    # position. Equal for every feature while the ART has no pin (docs/rules.md, "Pins").
     rank = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    wsjf_rank = models.PositiveIntegerField(null=True, blank=True, editable=False, verbose_name="WSJF rank")
+    # The feature's active pin (scoring.tradeoffs.Override), kept here by the tradeoffs room's
+    # services so that a scoring run reads it with the feature: the pinned position and when
+    # the pin was made (several pins at one position: the older first). Null: not pinned.
+    pinned_position = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    pinned_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -337,6 +361,10 @@ class Stakeholder(InArt):
         related_name="stakeholder_roles",
         help_text="Link an account to let this person sign in and read the ART.",
     )
+    # My requests shows what moved their asks since their last visit: the visit before the
+    # current one (a visit ends after REQUESTS_VISIT_GAP without a look).
+    requests_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    requests_previous_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["art", "name"]
@@ -350,21 +378,64 @@ class Stakeholder(InArt):
 
 
 class FeatureRequest(models.Model):
-    """A stakeholder asked for a feature, in their own words."""
+    """A stakeholder asked for something, in their own words: "+1" on an existing feature with
+    a note, or a new idea (title and description) that a POPM triages into the funnel.
+
+    A new idea has no feature until a POPM accepts it (a new funnel feature) or merges it into
+    an existing one; a declined idea keeps no feature and carries the reason.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", "New, awaiting triage"
+        ACCEPTED = "accepted", "Accepted"
+        MERGED = "merged", "Merged into an existing feature"
+        DECLINED = "declined", "Declined"
 
     stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="requests")
-    feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="requests")
+    feature = models.ForeignKey(
+        Feature, null=True, blank=True, on_delete=models.CASCADE, related_name="requests"
+    )
+    title = models.CharField(max_length=200, blank=True, help_text="A new idea's title, in their words.")
+    description = models.TextField(blank=True, help_text="A new idea: what they need and why.")
     note = models.TextField(blank=True, help_text="What they asked for, in their own words.")
+    # A "+1" on a feature is in as soon as it is made (every door that links a stakeholder to a
+    # feature means that); a new idea is made NEW by backlog.services.feature_idea_submit.
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACCEPTED)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was declined (or a note on the triage).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="feature_request_status_at")]
         constraints = [
-            models.UniqueConstraint(fields=["stakeholder", "feature"], name="feature_request_unique"),
+            # "+1" once per stakeholder and feature; a merged idea may land on a feature they
+            # already asked for (it is a second ask, kept as written).
+            models.UniqueConstraint(
+                fields=["stakeholder", "feature"],
+                condition=Q(status="accepted"),
+                name="feature_request_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["new", "declined"]) | Q(feature__isnull=False),
+                name="feature_request_triaged_has_feature",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.stakeholder.name} → {self.feature.title}"
+        return f"{self.stakeholder.name} → {self.feature.title if self.feature_id else self.title}"
+
+    @property
+    def is_idea(self) -> bool:
+        """A new idea in their words (not a "+1" on a feature that already existed)."""
+        return bool(self.title)
+
+    @property
+    def shown_title(self) -> str:
+        return self.feature.title if self.feature_id else self.title
 
     def clean(self) -> None:
         if self.stakeholder_id and self.feature_id and self.stakeholder.art_id != self.feature.art_id:

@@ -6,7 +6,7 @@ one way of writing: the model's own validation (field validators and clean()), n
 another ART, saved. acting_user is who made the change, for the record.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from backlog.errors import Conflict, InputError
 from backlog.models import (
     Art,
     Epic,
@@ -336,9 +337,11 @@ def feature_request_create(
     *, stakeholder: Stakeholder, feature: Feature, acting_user: Any, note: str = ""
 ) -> FeatureRequest:
     """The stakeholder asked for the feature, in their own words (once per pair)."""
-    if FeatureRequest.objects.filter(stakeholder=stakeholder, feature=feature).exists():
+    if _plus_one_exists(stakeholder, feature):
         raise ValidationError({"feature": f"{stakeholder.name} already asked for “{feature.title}”."})
-    request = FeatureRequest(stakeholder=stakeholder, feature=feature, note=note)
+    request = FeatureRequest(
+        stakeholder=stakeholder, feature=feature, note=note, status=FeatureRequest.Status.ACCEPTED
+    )
     request.full_clean(validate_unique=False, validate_constraints=False)
     request.save()
     return request
@@ -351,7 +354,7 @@ def feature_request_update(
     """The request's note, or the feature it is for (once per stakeholder and feature)."""
     if feature is not None and feature.pk != feature_request.feature_id:
         stakeholder = feature_request.stakeholder
-        if FeatureRequest.objects.filter(stakeholder=stakeholder, feature=feature).exists():
+        if _plus_one_exists(stakeholder, feature):
             raise ValidationError({"feature": f"{stakeholder.name} already asked for “{feature.title}”."})
         feature_request.feature = feature
     feature_request.note = note
@@ -363,3 +366,164 @@ def feature_request_update(
 @transaction.atomic
 def feature_request_delete(*, feature_request: FeatureRequest, acting_user: Any) -> None:
     feature_request.delete()
+
+
+def _plus_one_exists(stakeholder: Stakeholder, feature: Feature) -> bool:
+    return FeatureRequest.objects.filter(
+        stakeholder=stakeholder, feature=feature, status=FeatureRequest.Status.ACCEPTED
+    ).exists()
+
+
+# A stakeholder's request: a new idea, or "+1" on a feature. Limits as the page's form has them.
+REQUEST_TITLE_MAX = 200
+REQUEST_TEXT_MAX = 5000
+
+
+def _text_checked(field: str, value: str, *, required: bool, limit: int, label: str) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InputError(field, f"{label} is required.")
+    if len(value) > limit:
+        raise InputError(field, f"{label} must be at most {limit} characters (it has {len(value)}).")
+    return value
+
+
+@transaction.atomic
+def feature_idea_submit(
+    *, stakeholder: Stakeholder, acting_user: Any, title: str, description: str = ""
+) -> FeatureRequest:
+    """A new idea in the stakeholder's own words; it waits for a POPM to triage it."""
+    title = _text_checked("title", title, required=True, limit=REQUEST_TITLE_MAX, label="Title")
+    description = _text_checked(
+        "description", description, required=False, limit=REQUEST_TEXT_MAX, label="Description"
+    )
+    return FeatureRequest.objects.create(
+        stakeholder=stakeholder, title=title, description=description, status=FeatureRequest.Status.NEW
+    )
+
+
+@transaction.atomic
+def feature_plus_one(
+    *, stakeholder: Stakeholder, feature: Feature, acting_user: Any, note: str = ""
+) -> FeatureRequest:
+    """ "+1" on an existing feature of the stakeholder's ART, with a note of why."""
+    note = _text_checked("note", note, required=False, limit=REQUEST_TEXT_MAX, label="Note")
+    if feature.art_id != stakeholder.art_id:
+        raise InputError("feature", "Pick a feature of your own ART.")
+    if feature.status == Feature.Status.DONE:
+        raise InputError("feature", f"“{feature.title}” is already done; ask for something new instead.")
+    if _plus_one_exists(stakeholder, feature):
+        raise InputError("feature", f"You already asked for “{feature.title}”.")
+    return FeatureRequest.objects.create(
+        stakeholder=stakeholder, feature=feature, note=note, status=FeatureRequest.Status.ACCEPTED
+    )
+
+
+class AlreadyTriaged(Conflict):
+    """Someone triaged the request meanwhile; nothing was done."""
+
+    code = "already_triaged"
+
+    def __init__(self, current: FeatureRequest):
+        self.current = current
+        who = current.triaged_by.get_username() if current.triaged_by_id else "someone"
+        super().__init__(
+            f"This request was already {current.status} by {who}; nothing was changed. Reload to see it."
+        )
+
+    def data(self) -> dict[str, Any]:
+        return {"status": self.current.status, "feature": self.current.feature_id}
+
+
+def _new_request_locked(feature_request: FeatureRequest) -> FeatureRequest:
+    """The request, locked, while it still waits for triage (two POPMs triage it once)."""
+    current = (
+        FeatureRequest.objects.select_for_update(of=("self",))
+        .select_related("stakeholder", "stakeholder__art", "triaged_by")
+        .get(pk=feature_request.pk)
+    )
+    if current.status != FeatureRequest.Status.NEW:
+        raise AlreadyTriaged(current)
+    return current
+
+
+def _triaged(current: FeatureRequest, *, status: str, acting_user: Any, **fields: Any) -> FeatureRequest:
+    current.status = status
+    current.triaged_by = _user_or_none(acting_user)
+    current.triaged_at = timezone.now()
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.save()
+    return current
+
+
+@transaction.atomic
+def feature_request_accept(
+    *,
+    feature_request: FeatureRequest,
+    acting_user: Any,
+    door: str,
+    kind: str = Feature.Kind.BUSINESS,
+    title: str | None = None,
+) -> FeatureRequest:
+    """Accept a new idea into the funnel: a new feature with the stakeholder's title (or the
+    POPM's better one) and description, status funnel, linked back to the request."""
+    current = _new_request_locked(feature_request)
+    if kind not in Feature.Kind.values:
+        raise InputError("kind", f'"{kind}" is not allowed; use one of: {", ".join(Feature.Kind.values)}.')
+    title = _text_checked(
+        "title", current.title if title is None else title, required=True, limit=200, label="Title"
+    )
+    feature = feature_create(
+        art=current.stakeholder.art,
+        acting_user=acting_user,
+        door=door,
+        source=f"request of {current.stakeholder.name}",
+        title=title,
+        description=current.description,
+        kind=kind,
+        status=Feature.Status.FUNNEL,
+    )
+    return _triaged(current, status=FeatureRequest.Status.ACCEPTED, acting_user=acting_user, feature=feature)
+
+
+@transaction.atomic
+def feature_request_merge(
+    *, feature_request: FeatureRequest, feature: Feature, acting_user: Any, reason: str = ""
+) -> FeatureRequest:
+    """The idea is one the ART already has: the request now follows that feature."""
+    current = _new_request_locked(feature_request)
+    if feature.art_id != current.stakeholder.art_id:
+        raise InputError("feature", "Pick a feature of this request's ART.")
+    reason = _text_checked("reason", reason, required=False, limit=REQUEST_TEXT_MAX, label="Note")
+    return _triaged(
+        current, status=FeatureRequest.Status.MERGED, acting_user=acting_user, feature=feature, reason=reason
+    )
+
+
+@transaction.atomic
+def feature_request_decline(
+    *, feature_request: FeatureRequest, acting_user: Any, reason: str
+) -> FeatureRequest:
+    """Not now, or not at all: the stakeholder reads the reason on My requests."""
+    current = _new_request_locked(feature_request)
+    reason = _text_checked("reason", reason, required=True, limit=REQUEST_TEXT_MAX, label="A reason")
+    return _triaged(current, status=FeatureRequest.Status.DECLINED, acting_user=acting_user, reason=reason)
+
+
+# A look at My requests within this time of the last one is the same visit: reloading the
+# page must not wipe "what moved since your last visit".
+REQUESTS_VISIT_GAP = timedelta(minutes=30)
+
+
+def requests_visit_record(*, stakeholders: list[Stakeholder], now: datetime | None = None) -> None:
+    """Remember this look at My requests; the previous visit becomes the one "since" counts from."""
+    now = now or timezone.now()
+    for stakeholder in stakeholders:
+        seen = stakeholder.requests_seen_at
+        if seen is not None and now - seen < REQUESTS_VISIT_GAP:
+            continue
+        Stakeholder.objects.filter(pk=stakeholder.pk).update(
+            requests_previous_seen_at=seen, requests_seen_at=now
+        )
+        stakeholder.requests_previous_seen_at, stakeholder.requests_seen_at = seen, now

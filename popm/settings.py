@@ -87,7 +87,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "popm.error_pages.ErrorPageMiddleware",
 ]
+CSRF_FAILURE_VIEW = "popm.error_pages.csrf_failure"
 
 ROOT_URLCONF = "popm.urls"
 WSGI_APPLICATION = "popm.wsgi.application"
@@ -135,6 +137,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# popm's one date format ("2 Dec 2026"), set once in popm/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["popm.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

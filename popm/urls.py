@@ -33,3 +33,9 @@ urlpatterns = [
     path("", include("scoring.exports.urls")),
     path("", include("scoring.estimation.urls")),
 ]
+
+# popm's own error pages (popm.error_pages), in the product's layout.
+handler400 = "popm.error_pages.bad_request"
+handler403 = "popm.error_pages.permission_denied"
+handler404 = "popm.error_pages.page_not_found"
+handler500 = "popm.error_pages.server_error"

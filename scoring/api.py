@@ -45,6 +45,8 @@ def backlog_row_json(row: dict) -> dict:
     return {
         "id": row["id"],
         "rank": row["rank"],
+        "wsjf_rank": row["wsjf_rank"],
+        "pinned_position": row["pinned_position"],
         "title": row["title"],
         "art": row["art_id"],
         "pi": row["pi_id"],
@@ -90,7 +92,7 @@ SELECT row_to_json(r)::text
   FROM unnest(ARRAY({{page_ids}})) WITH ORDINALITY AS page(id, position)
   JOIN {Feature._meta.db_table} AS f ON f.id = page.id
  CROSS JOIN LATERAL (SELECT
-       f.id, f.rank, f.title, f.art_id AS art, f.pi_id AS pi, f.epic_id AS epic, f.team_id AS team,
+       f.id, f.rank, f.wsjf_rank, f.pinned_position, f.title, f.art_id AS art, f.pi_id AS pi, f.epic_id AS epic, f.team_id AS team,
        f.kind, f.status, f.user_business_value, f.time_criticality, f.risk_reduction, f.job_size,
        f.cost_of_delay, f.wsjf::text AS wsjf, f.estimate_points::text AS estimate_points,
        f.fixed_date, {_utc_iso_sql("f.created_at")} AS created_at,
@@ -140,7 +142,21 @@ class BacklogRow(serializers.Serializer):
     """Schema of one row (built by BacklogRowsJson on PostgreSQL, backlog_row_json elsewhere)."""
 
     id = serializers.IntegerField()
-    rank = serializers.IntegerField(allow_null=True)
+    rank = serializers.IntegerField(
+        allow_null=True,
+        help_text="Position in the ranked backlog with executive-priority pins applied (1 = top): the "
+        "order the POPM works from and the PI plan walks. Null: not ranked (unscored or done).",
+    )
+    wsjf_rank = serializers.IntegerField(
+        allow_null=True,
+        help_text="Position by WSJF alone, pins ignored. Equal to rank while the ART has no pin above "
+        "this feature.",
+    )
+    pinned_position = serializers.IntegerField(
+        allow_null=True,
+        help_text="The position this feature is pinned at (an active override), else null. Several "
+        "pins at one position: the older pin first, the next one below it.",
+    )
     title = serializers.CharField()
     art = serializers.IntegerField()
     pi = serializers.IntegerField(allow_null=True)

@@ -2,7 +2,7 @@ from django import forms
 
 from backlog.forms import ScaleChoiceField
 from backlog.history import FIELD_LABELS
-from backlog.models import Feature, ProgramIncrement, Team
+from backlog.models import Epic, Feature, ProgramIncrement, Team
 
 INPUT_LABELS = {field: FIELD_LABELS[field] for field in Feature.SCORE_INPUTS}
 
@@ -14,7 +14,10 @@ class BacklogFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds"), *Feature.Kind.choices], required=False)
     status = forms.ChoiceField(choices=[("", "All open"), *Feature.Status.choices], required=False)
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
-    q = forms.CharField(required=False, max_length=100, label="Search")
+    epic = forms.ModelChoiceField(queryset=Epic.objects.none(), required=False)
+    q = forms.CharField(
+        required=False, max_length=100, label="Search", help_text="Title, description or epic title."
+    )
     page = forms.IntegerField(required=False, min_value=1)
     since = forms.ChoiceField(
         choices=[("pi", "Start of the current PI"), ("visit", "Your last visit"), ("off", "Don't show")],
@@ -28,6 +31,8 @@ class BacklogFilterForm(forms.Form):
         self.fields["pi"].empty_label = "All PIs"
         self.fields["team"].queryset = Team.objects.filter(art_id=art_id)
         self.fields["team"].empty_label = "All teams"
+        self.fields["epic"].queryset = Epic.objects.filter(art_id=art_id)
+        self.fields["epic"].empty_label = "All epics"
 
 
 class ScoreRowForm(forms.Form):

@@ -18,6 +18,8 @@ class ScoringRun(models.Model):
         FEATURE_CHANGE = "feature_change", "Feature change"
         MANUAL = "manual", "Manual"
         SCHEDULE = "schedule", "Schedule"
+        # A pin was made or removed (scoring.tradeoffs): the rank moves, the WSJF rank stays.
+        PIN = "pin", "Pin"
 
     UNFINISHED = (Status.PENDING, Status.RUNNING, Status.FAILED)
 

@@ -188,7 +188,18 @@ def rank_change_explain(*, feature: Feature, moment: Moment) -> RankChange:
 
 
 def _feature_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
-    fields = ("id", "title", "rank", "status", "cost_of_delay", "job_size", "wsjf", "created_at")
+    fields = (
+        "id",
+        "title",
+        "rank",
+        "wsjf_rank",
+        "pinned_position",
+        "status",
+        "cost_of_delay",
+        "job_size",
+        "wsjf",
+        "created_at",
+    )
     return {row["id"]: row for row in Feature.objects.filter(pk__in=ids).values(*fields)}
 
 
@@ -249,6 +260,10 @@ def _reason(
             if row["status"] == Feature.Status.DONE
             else "left the ranking (no longer scored)"
         )
+    elif passed and row["pinned_position"] is not None and row["rank"] != row["wsjf_rank"]:
+        reason = f"pinned to #{row['pinned_position']} (executive priority)"
+    elif not passed and me["pinned_position"] is not None and me["rank"] != me["wsjf_rank"]:
+        reason = "unchanged; this feature's pin lifted it past"
     elif own:
         reason = "; ".join(", ".join(str(item) for item in e.inputs) for e in own if e.inputs)
     elif change.own_changes:
@@ -282,6 +297,10 @@ def _words(change: RankChange, me: dict) -> str:
     """The explanation in plain words, the way a POPM would tell a stakeholder."""
     r0, r1 = change.from_rank, change.to_rank
     parts = [_headline(change, me)]
+    if me["pinned_position"] is not None and r1 is not None and me["wsjf_rank"] not in (None, r1):
+        parts.append(
+            f"It is pinned to #{me['pinned_position']} (executive priority); by WSJF alone it ranks #{me['wsjf_rank']}."
+        )
     for entry in change.own_changes:
         if entry.inputs:
             parts.append(f"{entry.summary} by {entry.who} on {entry.when:%-d %b}.")

@@ -28,6 +28,8 @@ BACKLOG_FIELDS = (
     "cost_of_delay",
     "wsjf",
     "rank",
+    "wsjf_rank",
+    "pinned_position",
 )
 
 
@@ -36,7 +38,10 @@ def backlog_features(
 ) -> QuerySet:
     """The ART's backlog, rank 1 first, unranked (unscored) features after, oldest first.
 
-    Done features leave the backlog unless asked for with status="done".
+    This is THE ranked order a POPM works from: Feature.rank is the position with the pins
+    applied (scoring.wsjf.pinned_order, stored by the scoring run), so ordering by rank is
+    all a reader needs; Feature.wsjf_rank keeps the pure WSJF position. Done features leave
+    the backlog unless asked for with status="done".
     """
     features = Feature.objects.filter(art_id=art_id)
     if status:
@@ -60,6 +65,8 @@ BACKLOG_ROW_FIELDS = (
     "status",
     "version",
     "rank",
+    "wsjf_rank",
+    "pinned_position",
     "cost_of_delay",
     "wsjf",
     *Feature.SCORE_INPUTS,
@@ -84,6 +91,7 @@ def backlog_page_features(
     kind: str | None = None,
     status: str | None = None,
     team_id: int | None = None,
+    epic_id: int | None = None,
     search: str = "",
 ) -> QuerySet:
     """backlog_features with the page's extra filters, as the values a row shows, in one query."""
@@ -91,8 +99,12 @@ def backlog_page_features(
     features = backlog_features(art_id=art_id, pi_id=pi_id, kind=kind, status=status)
     if team_id is not None:
         features = features.filter(team_id=team_id)
+    if epic_id is not None:
+        features = features.filter(epic_id=epic_id)
     if search:
-        features = features.filter(Q(title__icontains=search) | Q(description__icontains=search))
+        features = features.filter(
+            Q(title__icontains=search) | Q(description__icontains=search) | Q(epic__title__icontains=search)
+        )
     return features.values(*BACKLOG_ROW_FIELDS, team_name=F("team__name"), pi_name=F("pi__name"))
 
 
@@ -105,6 +117,7 @@ def backlog_page_features_filtered(*, art_id: int, filters: dict) -> QuerySet:
         kind=filters.get("kind") or None,
         status=filters.get("status") or None,
         team_id=filters["team"].pk if filters.get("team") else None,
+        epic_id=filters["epic"].pk if filters.get("epic") else None,
         search=filters.get("q", ""),
     )
 

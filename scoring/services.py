@@ -16,7 +16,8 @@ from scoring.models import FeatureScore, ScoringRun
 
 log = logging.getLogger(__name__)
 
-Score = tuple[int | None, Decimal | None, int | None]  # cost of delay, WSJF, rank
+# cost of delay, WSJF, rank (pins applied), WSJF rank
+Score = tuple[int | None, Decimal | None, int | None, int | None]
 # Before any feature was scored: a first run records every score that was set.
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -55,26 +56,34 @@ def _claim(run_id: int) -> bool:
 
 
 def scores_compute(rows: list[tuple]) -> dict[int, Score]:
-    """Scores of every feature of an ART from (id, ubv, tc, rr, size, status, created_at) rows.
+    """Scores of every feature of an ART from (id, ubv, tc, rr, size, status, created_at,
+    pinned_position, pinned_at) rows.
 
-    Done and unscored features get no rank; CoD needs three inputs, WSJF all four.
+    Done and unscored features get no rank; CoD needs three inputs, WSJF all four. The rank
+    is the position with the pins applied (scoring.wsjf.pinned_order), the WSJF rank the pure
+    WSJF position.
     """
     scores: dict[int, Score] = {}
     rankable: list[wsjf.RankInput] = []
+    pins: list[wsjf.Pin] = []
     # At most 58 CoD values x 7 job sizes: each Decimal WSJF is worked out once, not per feature.
     ratios: dict[tuple[int, int], Decimal] = {}
-    for feature_id, ubv, tc, rr, size, status, created_at in rows:
+    for feature_id, ubv, tc, rr, size, status, created_at, pinned_position, pinned_at in rows:
         cod = None if None in (ubv, tc, rr) else wsjf.cost_of_delay(ubv, tc, rr)
         if cod is None or size is None:
             ratio = None
         elif (ratio := ratios.get((cod, size))) is None:
             ratio = ratios[cod, size] = wsjf.wsjf(cod, size)
-        scores[feature_id] = (cod, ratio, None)
+        scores[feature_id] = (cod, ratio, None, None)
         if ratio is not None and status != Feature.Status.DONE:
             rankable.append(wsjf.RankInput(feature_id, cod, size, created_at))
-    for feature_id, rank in wsjf.ranks_by_id(rankable).items():
-        cod, ratio, _ = scores[feature_id]
-        scores[feature_id] = (cod, ratio, rank)
+            if pinned_position is not None:
+                pins.append(wsjf.Pin(feature_id, pinned_position, pinned_at or EPOCH))
+    wsjf_order = [item.id for item in wsjf.rank_order(rankable)]
+    wsjf_ranks = {feature_id: position for position, feature_id in enumerate(wsjf_order, start=1)}
+    for rank, feature_id in enumerate(wsjf.pinned_order(wsjf_order, pins), start=1):
+        cod, ratio, _, _ = scores[feature_id]
+        scores[feature_id] = (cod, ratio, rank, wsjf_ranks[feature_id])
     return scores
 
 
@@ -101,18 +110,21 @@ def scoring_run_execute(*, run_id: int) -> ScoringRun | None:
                     *Feature.SCORE_INPUTS,
                     "status",
                     "created_at",
+                    "pinned_position",
+                    "pinned_at",
                     "cost_of_delay",
                     "wsjf",
                     "rank",
+                    "wsjf_rank",
                     "rescored",
                 )
             )
-            current = {row[0]: (row[7], row[8], row[9]) for row in rows}
-            scores = scores_compute([row[:7] for row in rows])
+            current = {row[0]: row[9:13] for row in rows}
+            scores = scores_compute([row[:9] for row in rows])
             changed = {fid: score for fid, score in scores.items() if score != current[fid]}
             # An edit stores its CoD and WSJF on the row at once, so a run sees no change where
             # the rank stays: the score history still gets the new WSJF.
-            rescored = {row[0]: scores[row[0]] for row in rows if row[10] and scores[row[0]][1] is not None}
+            rescored = {row[0]: scores[row[0]] for row in rows if row[13] and scores[row[0]][1] is not None}
             _scores_store(run_id=run_id, changed=changed, recorded=rescored | changed, previous=current)
             ScoringRun.objects.filter(pk=run_id).update(
                 status=ScoringRun.Status.DONE,
@@ -153,14 +165,16 @@ def _scores_store(
     if connection.vendor == "postgresql":
         _scores_store_postgresql(run_id, changed, recorded, previous)
         return
-    features = [Feature(pk=i, cost_of_delay=c, wsjf=w, rank=r) for i, (c, w, r) in changed.items()]
-    Feature.objects.bulk_update(features, ["cost_of_delay", "wsjf", "rank"], batch_size=500)
+    features = [
+        Feature(pk=i, cost_of_delay=c, wsjf=w, rank=r, wsjf_rank=wr) for i, (c, w, r, wr) in changed.items()
+    ]
+    Feature.objects.bulk_update(features, ["cost_of_delay", "wsjf", "rank", "wsjf_rank"], batch_size=500)
     FeatureScore.objects.bulk_create(
         [
             FeatureScore(
                 run_id=run_id, feature_id=i, cost_of_delay=c, wsjf=w, rank=r, previous_rank=previous[i][2]
             )
-            for i, (c, w, r) in recorded.items()
+            for i, (c, w, r, _) in recorded.items()
         ],
         batch_size=500,
     )
@@ -176,12 +190,12 @@ def _scores_store_postgresql(
             cursor.execute(
                 f"""
                 UPDATE {Feature._meta.db_table} AS f
-                   SET cost_of_delay = v.cod, wsjf = v.wsjf, rank = v.rank
-                  FROM unnest(%s::bigint[], %s::smallint[], %s::numeric[], %s::integer[])
-                       AS v(id, cod, wsjf, rank)
+                   SET cost_of_delay = v.cod, wsjf = v.wsjf, rank = v.rank, wsjf_rank = v.wsjf_rank
+                  FROM unnest(%s::bigint[], %s::smallint[], %s::numeric[], %s::integer[], %s::integer[])
+                       AS v(id, cod, wsjf, rank, wsjf_rank)
                  WHERE f.id = v.id
                 """,
-                [ids, *([changed[i][n] for i in ids] for n in range(3))],
+                [ids, *([changed[i][n] for i in ids] for n in range(4))],
             )
         ids = list(recorded)
         cods = [recorded[i][0] for i in ids]

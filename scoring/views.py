@@ -136,13 +136,31 @@ def backlog_status(request: HttpRequest, art_id: int) -> HttpResponse:
     return response
 
 
-def _other_change(current: Feature, form: ScoreRowForm) -> list[str]:
-    seen = {field: form.cleaned_data.get(f"seen_{field}") for field in Feature.SCORE_INPUTS}
-    return [
-        f"{INPUT_LABELS[field]} is now {getattr(current, field) or '–'} (was {seen[field] or '–'})"
-        for field in Feature.SCORE_INPUTS
-        if getattr(current, field) != seen[field]
-    ]
+def _conflict_words(current: Feature, form: ScoreRowForm) -> list[str]:
+    """What a refused inline save says, per input: the value saved meanwhile by someone else
+    (and what the row showed before), and the value this POPM tried, which was not saved."""
+
+    def text(value) -> str:
+        return "–" if value is None else str(value)
+
+    words = []
+    for field in Feature.SCORE_INPUTS:
+        seen, saved, tried = (
+            form.cleaned_data.get(f"seen_{field}"),
+            getattr(current, field),
+            form.cleaned_data[field],
+        )
+        label = INPUT_LABELS[field]
+        changed_by_other, tried_change = saved != seen, tried != seen
+        if changed_by_other and tried_change:
+            words.append(
+                f"{label}: you tried {text(tried)}; {text(saved)} was saved meanwhile (it was {text(seen)})"
+            )
+        elif changed_by_other:
+            words.append(f"{label} is now {text(saved)}, saved meanwhile (it was {text(seen)})")
+        elif tried_change:
+            words.append(f"{label}: you tried {text(tried)}; it stays {text(saved)}")
+    return words
 
 
 @login_required
@@ -166,7 +184,7 @@ def feature_score(request: HttpRequest, feature_id: int) -> HttpResponse:
             )
         except VersionConflict as conflict:
             feature = conflict.current
-            context["conflict"] = _other_change(feature, form) or ["another field changed"]
+            context["conflict"] = _conflict_words(feature, form) or ["another field changed"]
         context["saved"] = not context["conflict"]
     row = selectors.backlog_row_values(feature)
     context |= {"feature": row, **_scoring_status(feature.art), "oob_status": True}

@@ -86,6 +86,50 @@ def ranks_by_id(items: Iterable[RankInput]) -> dict[int, int]:
     return {item.id: position for position, item in enumerate(rank_order(items), start=1)}
 
 
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """An executive priority: the item `id` held at `position` (1 = top) since `pinned_at`."""
+
+    id: int
+    position: int
+    pinned_at: datetime
+
+
+def pinned_order(order: Sequence[int], pins: Iterable[Pin]) -> list[int]:
+    """The rank order with the pins applied (docs/rules.md, "Pins"): ids, rank 1 first.
+
+    `order` is the WSJF order. A pinned item sits at its pinned position; the others keep
+    their WSJF order around it. Pins are served by position, then the older pin first, then
+    id: two pins at one position take it and the next one, older first. A pinned item the
+    WSJF order already puts at or above its position stays where WSJF puts it (a pin only
+    ever lifts). Pins of ids not in `order` are ignored; a position past the end means last.
+    O(n + p log p).
+    """
+    in_order = set(order)
+    if not in_order:
+        return []
+    waiting = sorted(
+        (pin for pin in pins if pin.id in in_order), key=lambda pin: (pin.position, pin.pinned_at, pin.id)
+    )
+    if not waiting:
+        return list(order)
+    result: list[int] = []
+    placed: set[int] = set()
+    flow = iter(order)
+    next_pin = 0
+    for slot in range(1, len(order) + 1):
+        while next_pin < len(waiting) and waiting[next_pin].id in placed:
+            next_pin += 1  # already reached its place in the WSJF order
+        if next_pin < len(waiting) and waiting[next_pin].position <= slot:
+            item = waiting[next_pin].id
+            next_pin += 1
+        else:
+            item = next(candidate for candidate in flow if candidate not in placed)
+        result.append(item)
+        placed.add(item)
+    return result
+
+
 def columns_without_one(rows: Sequence[dict[str, int | None]], columns: Sequence[str]) -> list[str]:
     """Columns of a scored set in which no item has the value 1 (relative estimation rule).
 

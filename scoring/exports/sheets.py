@@ -28,6 +28,8 @@ class Column:
     number_format: str = ""
 
 
+# Rank: the position with executive-priority pins applied (the backlog the train works from);
+# WSJF rank: by WSJF alone (docs/rules.md, "Pins").
 BACKLOG_COLUMNS = (
     Column("Rank", "rank"),
     Column("ID", "id"),
@@ -43,6 +45,7 @@ BACKLOG_COLUMNS = (
     Column("Job Size", "job_size"),
     Column("Cost of Delay", "cost_of_delay", "0"),
     Column("WSJF", "wsjf", "0.00"),
+    Column("WSJF rank", "wsjf_rank"),
     Column("Estimate (points)", "estimate_points", "0.0"),
 )
 
@@ -57,7 +60,9 @@ JIRA_COLUMNS = (
     Column("Job Size", "job_size"),
     Column("Cost of Delay", "cost_of_delay"),
     Column("WSJF", "wsjf"),
-    Column("WSJF Rank", "rank"),
+    Column("WSJF Rank", "wsjf_rank"),
+    # With pins applied: the order the train works from (equal to WSJF Rank without pins).
+    Column("Backlog Rank", "rank"),
 )
 
 

@@ -32,14 +32,16 @@ class KindBar:
     kind: str
     budget_width: Decimal
     committed_width: Decimal
-    guardrail_x: Decimal  # where the default policy (70/20/10) would put this kind's budget
+    # Where the default policy (70/20/10) would put this kind's budget on its bar; None when
+    # that is at or beyond the bar's end (the kind has the default share or less).
+    guardrail_x: Decimal | None
 
 
 @dataclass(frozen=True, slots=True)
 class CapacityChart:
     segments: tuple[Segment, ...]  # one stacked bar: the whole capacity split by kind
     guardrails: tuple[Decimal, ...]  # boundaries of the default 70/20/10 split on that bar
-    bars: tuple[KindBar, ...]  # one bar per kind, all on the same points axis
+    bars: tuple[KindBar, ...]  # one bar per kind, each as long as its own budget
 
 
 def capacity_chart(plan: Plan) -> CapacityChart:
@@ -62,13 +64,16 @@ def capacity_chart(plan: Plan) -> CapacityChart:
         cumulative += DEFAULT_SHARES[kind]
         boundaries.append(Decimal(cumulative) * WIDTH / 100)
     defaults = {kind: capacity * DEFAULT_SHARES[kind] / 100 for kind in KINDS}
-    axis = max([kind.budget for kind in plan.kinds] + list(defaults.values()) + [Decimal(0)])
+    # Each kind's bar is its own budget: the full bar is 100 % of that budget, so a kind used
+    # at 92 % looks 92 % full, whatever its share of the capacity.
     bars = tuple(
         KindBar(
             kind=kind.kind,
-            budget_width=_x(kind.budget, axis),
-            committed_width=_x(kind.committed_points, axis),
-            guardrail_x=_x(defaults[kind.kind], axis),
+            budget_width=WIDTH if kind.budget > 0 else Decimal(0),
+            committed_width=_x(kind.committed_points, kind.budget),
+            guardrail_x=_x(defaults[kind.kind], kind.budget)
+            if kind.budget > 0 and defaults[kind.kind] < kind.budget
+            else None,
         )
         for kind in plan.kinds
     )

@@ -12,11 +12,17 @@ SHARE_MESSAGE = "Give a whole percent from 0 to 100."
 
 
 def _share(label: str) -> forms.IntegerField:
+    messages = {
+        "invalid": SHARE_MESSAGE,
+        "min_value": SHARE_MESSAGE,
+        "max_value": SHARE_MESSAGE,
+        "required": f"{label.removesuffix(' %')} needs a share: a whole percent from 0 to 100.",
+    }
     return forms.IntegerField(
         label=label,
         min_value=0,
         max_value=100,
-        error_messages={"invalid": SHARE_MESSAGE, "min_value": SHARE_MESSAGE, "max_value": SHARE_MESSAGE},
+        error_messages=messages,
         widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"}),
     )
 
@@ -49,11 +55,22 @@ class TeamCapacityForm(forms.Form):
                 max_digits=8,
                 decimal_places=1,
                 initial=points_text(team.capacity_points),
-                error_messages={"min_value": "Capacity must be 0 or more story points."},
+                error_messages={
+                    "min_value": "Capacity must be 0 or more story points.",
+                    "required": f"Give {team.name} a capacity in story points (0 or more).",
+                    "invalid": "Capacity must be a number of story points, e.g. 40 or 37.5.",
+                    "max_decimal_places": "Capacity takes at most one decimal, e.g. 37.5.",
+                    "max_digits": "Capacity is too large: at most 9999999.9 story points.",
+                    "max_whole_digits": "Capacity is too large: at most 9999999.9 story points.",
+                },
                 widget=forms.NumberInput(attrs={"min": 0, "step": "0.5", "inputmode": "decimal"}),
             )
             self.fields[f"note_{team.team_id}"] = forms.CharField(
-                label=f"{team.name} note", required=False, max_length=300, initial=team.note
+                label=f"{team.name} note",
+                required=False,
+                max_length=300,
+                initial=team.note,
+                error_messages={"max_length": "A note is at most 300 characters."},
             )
 
     def rows(self) -> list[tuple[TeamCapacityRow, forms.BoundField, forms.BoundField]]:

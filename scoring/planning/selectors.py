@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Window
+from django.db.models import F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from backlog.models import Feature, ProgramIncrement, Team
@@ -134,7 +134,8 @@ def _rows(rows: QuerySet) -> list[tuple]:
 def plan_features(*, pi: ProgramIncrement) -> list[PlanFeature]:
     """Candidates of the PI's plan: the ART's features not done and not in another PI.
 
-    Rank 1 first; unranked (unscored) features last.
+    Rank 1 first (Feature.rank: pins applied, so the walk commits a pinned feature at its
+    pinned place); unranked (unscored) features last.
     """
     candidates = _candidates(pi).order_by(F("rank").asc(nulls_last=True), "id")
     return list(map(PlanFeature._make, _rows(candidates.values_list(*PLAN_FEATURE_FIELDS))))
@@ -191,14 +192,25 @@ def plan_cut_lines(*, pi: ProgramIncrement, mode: str = STRICT) -> dict[str, int
 
 
 def _ranked_candidate_rows(pi: ProgramIncrement) -> list[tuple]:
-    """The PI plan's ranked candidates in rank order, as FRAGILE_FIELDS rows."""
+    """The PI plan's ranked candidates in rank order (pins applied), as FRAGILE_FIELDS rows
+    followed by the feature's pinned position."""
     created_order = Window(RowNumber(), order_by=[F("created_at").asc(), F("id").asc()])
     ranked = _candidates(pi).filter(rank__isnull=False).annotate(created_order=created_order)
-    return _rows(ranked.order_by("rank", "id").values_list(*FRAGILE_FIELDS))
+    return _rows(ranked.order_by("rank", "id").values_list(*FRAGILE_FIELDS, "pinned_position"))
+
+
+def _walk_and_fragile_candidates(rows: list[tuple]) -> tuple[list[FragileCandidate], list[FragileCandidate]]:
+    """The candidates the walk reads (every row, in rank order), and those the fragile rule
+    may judge: the fragile rule orders a kind by WSJF, which a pin overrides, so a kind with
+    a pinned candidate gets no fragile marks (its walk is the pinned order)."""
+    width = len(FRAGILE_FIELDS)
+    pinned_kinds = {row[1] for row in rows if row[width] is not None}
+    walked = [FragileCandidate._make(row[:width]) for row in rows]
+    return walked, [c for c in walked if c.kind not in pinned_kinds and _has_inputs(c)]
 
 
 def _fragile_candidates(rows: list[tuple]) -> list[FragileCandidate]:
-    return list(map(FragileCandidate._make, filter(_has_inputs, rows)))
+    return _walk_and_fragile_candidates(rows)[1]
 
 
 def _has_inputs(row: tuple) -> bool:
@@ -225,14 +237,11 @@ def plan_lines(*, pi: ProgramIncrement) -> PlanLines:
     """
     teams, shares = pi_team_capacities(pi=pi), pi_shares(pi=pi)
     # Every ranked candidate, some maybe without inputs: the walk reads only id, kind, estimate.
-    ranked = list(map(FragileCandidate._make, _ranked_candidate_rows(pi)))
+    ranked, judged = _walk_and_fragile_candidates(_ranked_candidate_rows(pi))
     plan = plan_build(capacity=pi_capacity_total(teams), shares=shares, ranked=ranked)
     return PlanLines(
         last_committed={kind.kind: (kind.committed[-1] if kind.committed else None) for kind in plan.kinds},
-        fragile=plan_fragile(
-            budgets={kind.kind: kind.budget for kind in plan.kinds},
-            candidates=list(filter(_has_inputs, ranked)),
-        ),
+        fragile=plan_fragile(budgets={kind.kind: kind.budget for kind in plan.kinds}, candidates=judged),
     )
 
 
@@ -260,3 +269,13 @@ def feature_titles(ids: Iterable[int]) -> dict[int, str]:
     """Titles of the features a page shows (the plan itself never needs them)."""
     ids = list(ids)
     return dict(Feature.objects.filter(pk__in=ids).values_list("pk", "title")) if ids else {}
+
+
+def team_planned_points(ids: Iterable[int]) -> dict[int | None, Decimal]:
+    """Story points of the given features per team (None: no team), for the capacity page's
+    per-team load of the planned features. One query, whatever the number of features."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = Feature.objects.filter(pk__in=ids).values("team_id").annotate(points=Sum("estimate_points"))
+    return {row["team_id"]: row["points"] or Decimal(0) for row in rows.order_by()}

@@ -2,15 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from backlog.access import art_visible_or_404, pi_editable_or_403, pi_visible_or_404, user_can_edit_art
 from backlog.models import ProgramIncrement
-from backlog.selectors import current_pi
+from backlog.selectors import pi_to_plan
 from scoring.planning import services
 from scoring.planning.capacity import MODES, STRICT
 from scoring.planning.forms import AllocationForm, CommitForm, TeamCapacityForm
@@ -31,7 +31,11 @@ def _page_url(pi: ProgramIncrement, mode: str) -> str:
 
 def _render(request: HttpRequest, pi: ProgramIncrement, *, status: int = 200, **forms) -> HttpResponse:
     state = pi_plan(pi=pi, mode=_mode(request))
+    today = timezone.localdate()
+    to_plan = pi_to_plan(art_id=pi.art_id, today=today)
     context = {
+        "pi_to_plan": to_plan,
+        "pi_running": pi.start_date <= today <= pi.end_date,
         "art": pi.art,
         "nav": "capacity",
         "pi": pi,
@@ -48,9 +52,10 @@ def _render(request: HttpRequest, pi: ProgramIncrement, *, status: int = 200, **
 
 @login_required
 def capacity_page_current(request: HttpRequest, art_id: int) -> HttpResponse:
-    """The plan of the PI running now, else the next one; an empty page if the ART has none."""
+    """The plan of the PI to plan (the next one to start; backlog.selectors.pi_to_plan); an
+    empty page if the ART has none."""
     art = art_visible_or_404(request.user, art_id)
-    pi = current_pi(art_id=art.pk, today=timezone.localdate())
+    pi = pi_to_plan(art_id=art.pk, today=timezone.localdate())
     if pi is None:
         return render(request, "planning/no_pi.html", {"art": art, "nav": "capacity"})
     return redirect("planning:pi-capacity", art_id=art.pk, pi_id=pi.pk)
@@ -63,9 +68,25 @@ def capacity_page(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse
     )
 
 
+def _form_address_opened(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse | None:
+    """A form's address opened as a page (a reload after a refused form, a bookmark): the
+    capacity page it belongs to, for anyone who may see it; None for a POST."""
+    if request.method == "POST":
+        return None
+    pi = pi_visible_or_404(request.user, pi_id, art=art_visible_or_404(request.user, art_id))
+    return redirect(_page_url(pi, _mode(request)))
+
+
+# The forms' addresses answer GET with the capacity page, so a refused form that re-rendered
+# the page at its own address still works on reload.
+form_address = require_http_methods(["GET", "HEAD", "POST"])
+
+
 @login_required
-@require_POST
+@form_address
 def allocation_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
+    if opened := _form_address_opened(request, art_id, pi_id):
+        return opened
     pi = pi_editable_or_403(request.user, pi_id, art=art_visible_or_404(request.user, art_id))
     form = AllocationForm(request.POST)
     if not form.is_valid():
@@ -77,8 +98,10 @@ def allocation_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpResp
 
 
 @login_required
-@require_POST
+@form_address
 def team_capacity_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
+    if opened := _form_address_opened(request, art_id, pi_id):
+        return opened
     pi = pi_editable_or_403(request.user, pi_id, art=art_visible_or_404(request.user, art_id))
     form = TeamCapacityForm(request.POST, teams=pi_team_capacities(pi=pi))
     if not form.is_valid():
@@ -89,12 +112,17 @@ def team_capacity_update(request: HttpRequest, art_id: int, pi_id: int) -> HttpR
 
 
 @login_required
-@require_POST
+@form_address
 def plan_commit(request: HttpRequest, art_id: int, pi_id: int) -> HttpResponse:
+    if opened := _form_address_opened(request, art_id, pi_id):
+        return opened
     pi = pi_editable_or_403(request.user, pi_id, art=art_visible_or_404(request.user, art_id))
     form = CommitForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest("mode: use one of strict, fill.")
+        messages.error(
+            request, "Nothing was committed: the form sent no plan mode (strict or fill). Try again."
+        )
+        return redirect(_page_url(pi, STRICT))
     try:
         commit = services.plan_commit(
             pi=pi,

@@ -27,6 +27,11 @@ class ShareLinkAdmin(ReadOnlyCreation):
 
 @admin.register(Override)
 class OverrideAdmin(ReadOnlyCreation):
+    # Its feature carries the active pin for the scoring run (Feature.pinned_position): remove a
+    # pin on the override ledger, whose service clears it; the ledger keeps every row.
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     list_display = ["feature", "art", "wsjf_rank", "position", "created_by", "created_at", "removed_at"]
     list_filter = ["art"]
     readonly_fields = [

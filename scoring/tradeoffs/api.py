@@ -53,6 +53,12 @@ class TradeoffInput(serializers.Serializer):
         help_text="Default: money when every compared feature has money data, else cod-jobsize.",
         error_messages={"invalid_choice": '"{input}" is not allowed; use one of: ' + ", ".join(UNITS) + "."},
     )
+    money_only = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: compare in money only the features that carry money data "
+        "(cost_of_delay_per_week and duration_weeks), leaving the others out.",
+    )
 
     def validate(self, attrs: dict) -> dict:
         has_sequence = "sequence" in attrs
@@ -88,6 +94,20 @@ class TradeoffOutput(serializers.Serializer):
     wsjf_delay_cost = serializers.CharField()
     proposed_delay_cost = serializers.CharField()
     extra_delay_cost = serializers.CharField()
+    extra_money = serializers.CharField(
+        allow_null=True,
+        required=False,
+        help_text="The extra delay cost in money: in the money view the extra delay cost itself; in "
+        "relative units the sum of each moved feature's cost_of_delay_per_week times the weeks it "
+        "waits at the ART's throughput (null when weeks are unknown or a moved feature has no money).",
+    )
+    money_missing = serializers.IntegerField(
+        required=False,
+        help_text="Moved features without cost_of_delay_per_week (relative units, weeks known).",
+    )
+    no_weeks_because = serializers.CharField(
+        required=False, help_text="Relative units without weeks: why (no estimates, no velocity)."
+    )
     time_unit = serializers.CharField()
     calendar = serializers.DictField(allow_null=True)
     question = serializers.DictField()

@@ -162,18 +162,3 @@ def pin_to(order: Sequence[int], pinned: int, position: int) -> list[int]:
     rest = [item for item in order if item != pinned]
     rest.insert(min(position, len(rest) + 1) - 1, pinned)
     return rest
-
-
-def apply_pins(order: Sequence[int], pins: dict[int, int]) -> list[int]:
-    """The backlog order with every pin applied: pinned id -> position (1 = first).
-
-    Pins are placed from the highest position (smallest number) down; two pins at the same
-    position keep their WSJF order. Pins of ids not in the order are ignored.
-    """
-    rank = {item: index for index, item in enumerate(order)}
-    # Same position: the lower-ranked one goes in first, so the higher-ranked lands above it.
-    placed = sorted((pins[i], -rank[i], i) for i in pins if i in rank)
-    result = [item for item in order if item not in pins]
-    for position, _rank, item in placed:
-        result.insert(min(position, len(result) + 1) - 1, item)
-    return result

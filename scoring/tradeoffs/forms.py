@@ -15,15 +15,23 @@ class QuestionForm(forms.Form):
     move = forms.IntegerField(required=False, min_value=1)
     before = forms.IntegerField(required=False, min_value=1)
     unit = forms.ChoiceField(choices=[("", "automatic"), *[(u, u) for u in UNITS]], required=False)
+    # "money": compare in money only the features that carry money data.
+    only = forms.ChoiceField(choices=[("", "every feature"), ("money", "with money data")], required=False)
 
     def question(self, data: QueryDict, backlog: list[dict]) -> dict | None:
         """Keyword arguments for tradeoff_evaluate, or None when nothing was asked yet."""
         values = self.cleaned_data
         unit = values.get("unit") or None
+        money_only = values.get("only") == "money"
         if values.get("mode") == "order":
-            return {"sequence": proposed_sequence(data, backlog), "unit": unit}
+            return {"sequence": proposed_sequence(data, backlog), "unit": unit, "money_only": money_only}
         if values.get("move") and values.get("before"):
-            return {"move": values["move"], "before": values["before"], "unit": unit}
+            return {
+                "move": values["move"],
+                "before": values["before"],
+                "unit": unit,
+                "money_only": money_only,
+            }
         if values.get("mode") == "move":
             raise forms.ValidationError("Pick the feature to move and the one it goes ahead of.")
         return None
@@ -48,17 +56,24 @@ class SaveTradeoffForm(forms.Form):
     move = forms.IntegerField(required=False, widget=forms.HiddenInput)
     before = forms.IntegerField(required=False, widget=forms.HiddenInput)
     unit = forms.CharField(required=False, widget=forms.HiddenInput)
+    money_only = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def question(self) -> dict:
         values = self.cleaned_data
         unit = values.get("unit") or None
+        money_only = bool(values.get("money_only"))
         if values.get("sequence"):
             try:
                 sequence = [int(part) for part in values["sequence"].split(",")]
             except ValueError as error:
                 raise forms.ValidationError("The proposed order must be feature ids.") from error
-            return {"sequence": sequence, "unit": unit}
-        return {"move": values.get("move"), "before": values.get("before"), "unit": unit}
+            return {"sequence": sequence, "unit": unit, "money_only": money_only}
+        return {
+            "move": values.get("move"),
+            "before": values.get("before"),
+            "unit": unit,
+            "money_only": money_only,
+        }
 
 
 class ShareLinkForm(forms.Form):
@@ -68,6 +83,8 @@ class ShareLinkForm(forms.Form):
         initial=SHARE_DAYS_DEFAULT,
         label="Expires after (days)",
         error_messages={
+            "required": f"Say for how many days the link works: 1 to {SHARE_DAYS_MAX}.",
+            "invalid": f"Days must be a whole number from 1 to {SHARE_DAYS_MAX}.",
             "min_value": f"Days must be 1 to {SHARE_DAYS_MAX}.",
             "max_value": f"Days must be 1 to {SHARE_DAYS_MAX}.",
         },

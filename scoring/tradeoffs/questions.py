@@ -26,11 +26,26 @@ FEATURE_FIELDS = (
     "duration_weeks",
     "urgency_profile",
     "created_at",
+    "pinned_position",
+    "pinned_at",
 )
 
 
 class TradeoffInputError(InputError):
     """A question that cannot be answered; field names the input, message says why."""
+
+
+class MoneyMissing(TradeoffInputError):
+    """The money view was asked for where some compared features carry no money data.
+
+    missing: (id, title) of those features; with_money: how many of the compared ones do
+    carry it (the page offers to compare those).
+    """
+
+    def __init__(self, field: str, message: str, *, missing: list[tuple[int, str]], with_money: int):
+        super().__init__(field, message)
+        self.missing = missing
+        self.with_money = with_money
 
 
 def is_scored(row: dict) -> bool:
@@ -87,15 +102,22 @@ def _ids(ids: Sequence[int]) -> str:
     return ", ".join(str(i) for i in ids)
 
 
+def money_missing_check(rows: list[dict]) -> None:
+    """Raise MoneyMissing unless every row carries money per week and weeks."""
+    missing = [row for row in rows if not has_money(row)]
+    if missing:
+        raise MoneyMissing(
+            "unit",
+            "The money view needs cost_of_delay_per_week and duration_weeks on every compared "
+            f"feature; missing on {', '.join(feature_named(row) for row in missing)}.",
+            missing=[(row["id"], row["title"]) for row in missing],
+            with_money=len(rows) - len(missing),
+        )
+
+
 def unit_for(rows: list[dict], unit: str | None, field: str) -> str:
     if unit == MONEY or (unit is None and all(has_money(row) for row in rows)):
-        missing = [feature_named(row) for row in rows if not has_money(row)]
-        if missing:
-            raise TradeoffInputError(
-                "unit",
-                "The money view needs cost_of_delay_per_week and duration_weeks on every compared "
-                f"feature; missing on {', '.join(missing)}.",
-            )
+        money_missing_check(rows)
         return MONEY
     unscored = [feature_named(row) for row in rows if not is_scored(row)]
     if unscored:
@@ -107,7 +129,11 @@ def unit_for(rows: list[dict], unit: str | None, field: str) -> str:
     return RELATIVE
 
 
-def backlog_for_move(art: Art, move: int, before: int, unit: str | None) -> tuple[list[dict], str]:
+def backlog_for_move(
+    art: Art, move: int, before: int, unit: str | None, *, money_only: bool = False
+) -> tuple[list[dict], str]:
+    """The open backlog rows a move is answered on, and the unit. money_only: only the rows
+    that carry money data, compared in money."""
     if move == before:
         raise TradeoffInputError("before", "move and before must be two different features.")
     rows = open_feature_rows(art.pk)
@@ -115,6 +141,15 @@ def backlog_for_move(art: Art, move: int, before: int, unit: str | None) -> tupl
     for field, feature_id in (("move", move), ("before", before)):
         if feature_id not in by_id:
             raise TradeoffInputError(field, not_in_backlog_message(art, feature_id))
+    if money_only:
+        for field, feature_id in (("move", move), ("before", before)):
+            if not has_money(by_id[feature_id]):
+                raise TradeoffInputError(
+                    field,
+                    f"Feature {feature_named(by_id[feature_id])} has no money data "
+                    "(cost_of_delay_per_week and duration_weeks), so it cannot be compared in money.",
+                )
+        return [row for row in rows if has_money(row)], MONEY
     if unit is None:
         unit = MONEY if all(has_money(row) for row in rows) else RELATIVE
     if unit == RELATIVE:
@@ -126,7 +161,7 @@ def backlog_for_move(art: Art, move: int, before: int, unit: str | None) -> tupl
                 )
         rows = [row for row in rows if is_scored(row)]
     else:
-        unit_for(rows, MONEY, "move")
+        money_missing_check(rows)
     return rows, unit
 
 

@@ -7,6 +7,7 @@ to two more.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -33,9 +34,11 @@ from scoring.tradeoffs.questions import (
     sequence_rows,
     unit_for,
 )
-from scoring.wsjf import cost_of_delay
+from scoring.wsjf import Pin, cost_of_delay, pinned_order
 
 ONE_PLACE = Decimal("0.1")
+TWO_PLACES = Decimal("0.01")
+PIN_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # a pin without its time (never written so) sorts first
 
 
 def _job(row: dict, unit: str) -> Job:
@@ -52,10 +55,11 @@ class Calendar:
     points_per_iteration: Decimal
     weeks_per_iteration: Decimal = WEEKS_PER_ITERATION
 
+    def weeks_exact(self, points: Decimal) -> Decimal:
+        return points * self.weeks_per_iteration / self.points_per_iteration
+
     def weeks(self, points: Decimal) -> Decimal:
-        return (points / self.points_per_iteration * self.weeks_per_iteration).quantize(
-            ONE_PLACE, rounding=ROUND_HALF_UP
-        )
+        return self.weeks_exact(points).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
     def iterations(self, points: Decimal) -> Decimal:
         return (points / self.points_per_iteration).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
@@ -68,35 +72,62 @@ def tradeoff_evaluate(
     move: int | None = None,
     before: int | None = None,
     unit: str | None = None,
+    money_only: bool = False,
 ) -> dict[str, Any]:
     """Answer "what if?" against the WSJF order, as JSON-ready data (decimal strings).
 
     Either `sequence` (exactly these features, in this order) or `move` + `before` (applied
-    to the ART's open backlog). Raises TradeoffInputError naming the bad input.
+    to the ART's open backlog). money_only: compare in money the features that carry money
+    data and leave the others out. Raises TradeoffInputError naming the bad input (its
+    subclass MoneyMissing when the money view lacks money data).
     """
+    if money_only:
+        unit = MONEY
     if sequence is not None:
         rows = sequence_rows(art, sequence)
+        if money_only:
+            rows = _with_money_only(rows, "sequence")
         unit = unit_for(rows, unit, "sequence")
         jobs = [_job(row, unit) for row in rows]
         proposed = [row["id"] for row in rows]
         best = None
         question: dict[str, Any] = {"sequence": proposed}
     else:
-        rows, unit = backlog_for_move(art, move, before, unit)
+        rows, unit = backlog_for_move(art, move, before, unit, money_only=money_only)
         jobs = [_job(row, unit) for row in rows]
         best = delay_cost.best_order(jobs, unit)
         proposed = delay_cost.move_before([job.id for job in best], move, before)
         question = {"move": move, "before": before}
+    if money_only:
+        question["money_only"] = True
     comparison = delay_cost.compare(jobs, proposed, unit, best=best)
-    calendar = _calendar(art, rows, unit)
-    return tradeoff_json(comparison, rows, question, calendar)
+    calendar, no_weeks_because = _calendar(art, rows, unit)
+    result = tradeoff_json(comparison, rows, question, calendar)
+    result["no_weeks_because"] = no_weeks_because
+    return result
 
 
-def _calendar(art: Art, rows: list[dict], unit: str) -> Calendar | None:
-    if unit == MONEY or any(row["estimate_points"] is None for row in rows):
-        return None
+def _with_money_only(rows: list[dict], field: str) -> list[dict]:
+    kept = [row for row in rows if has_money(row)]
+    if not kept:
+        raise TradeoffInputError(field, "None of these features has money data to compare.")
+    return kept
+
+
+def _calendar(art: Art, rows: list[dict], unit: str) -> tuple[Calendar | None, str]:
+    """The calendar for weeks at the ART's throughput, or None and why there are no weeks."""
+    if unit == MONEY:
+        return None, ""
+    unestimated = sum(1 for row in rows if row["estimate_points"] is None)
+    if unestimated:
+        return (
+            None,
+            f"{_plural(unestimated, 'compared feature')} {'has' if unestimated == 1 else 'have'} no estimate",
+        )
     points = art_points_per_iteration(art_id=art.pk)
-    return Calendar(points, art_weeks_per_iteration(art_id=art.pk)) if points else None
+    if not points:
+        return None, "the ART's teams have no velocity"
+    return Calendar(points, art_weeks_per_iteration(art_id=art.pk)), ""
 
 
 def art_weeks_per_iteration(*, art_id: int) -> Decimal:
@@ -118,6 +149,9 @@ def tradeoff_json(
             delay_cost.finish_times([points_by_id[job.id] for job in comparison.proposed_order]),
         )
     features = []
+    money_view = comparison.unit == MONEY
+    extra_money = Decimal(0)
+    money_missing = 0
     for shift in comparison.shifts:
         feature = {
             "id": shift.id,
@@ -134,6 +168,14 @@ def tradeoff_json(
             delay_points = points_finish[1][shift.id] - points_finish[0][shift.id]
             feature["delay_iterations"] = plain_decimal_text(calendar.iterations(delay_points))
             feature["delay_weeks"] = plain_decimal_text(calendar.weeks(delay_points))
+            # Money where the feature carries it: its Cost of Delay per week times the weeks
+            # it waits (or gains), from the unrounded weeks.
+            per_week = by_id[shift.id]["cost_of_delay_per_week"]
+            if delay_points:
+                if per_week is None:
+                    money_missing += 1
+                else:
+                    extra_money += per_week * calendar.weeks_exact(delay_points)
         features.append(feature)
     result = {
         "unit": comparison.unit,
@@ -142,6 +184,16 @@ def tradeoff_json(
         "wsjf_delay_cost": plain_decimal_text(comparison.wsjf_delay_cost),
         "proposed_delay_cost": plain_decimal_text(comparison.proposed_delay_cost),
         "extra_delay_cost": plain_decimal_text(comparison.extra_delay_cost),
+        # Money: the extra delay cost itself in the money view; in relative units, only when
+        # weeks are known and every feature that moves carries money per week.
+        "extra_money": (
+            plain_decimal_text(comparison.extra_delay_cost)
+            if money_view
+            else plain_decimal_text(extra_money.quantize(TWO_PLACES, rounding=ROUND_HALF_UP))
+            if points_finish is not None and not money_missing
+            else None
+        ),
+        "money_missing": money_missing,
         "time_unit": "weeks" if comparison.unit == MONEY else "job-size units",
         "calendar": None
         if calendar is None
@@ -156,21 +208,35 @@ def tradeoff_json(
     return result
 
 
-def _span(values: list[Decimal], unit: str) -> str:
+def count_text(value: Decimal, unit: str) -> str:
+    """'1 job-size unit', '0.5 weeks', '12 weeks': singular for exactly one."""
+    return f"{plain_decimal_text(value)} {unit if value == 1 else unit + 's'}"
+
+
+def span_text(values: list[Decimal], unit: str) -> str:
     low, high = min(values), max(values)
     if low == high:
-        return f"{plain_decimal_text(low)} {unit}"
-    return f"{plain_decimal_text(low)} to {plain_decimal_text(high)} {unit}"
+        return count_text(low, unit)
+    return f"{plain_decimal_text(low)} to {plain_decimal_text(high)} {unit}s"
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def money_text(value: Decimal | str) -> str:
+    """Money as people read it: thousands separated, cents only when there are any: 12,000; 1,234.50."""
+    text = format(Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP), ",f")
+    return text[:-3] if text.endswith(".00") else text
+
+
 def tradeoff_summary(result: dict[str, Any]) -> str:
-    """The answer in plain words, from the JSON of tradeoff_json."""
+    """The answer in plain words, from the JSON of tradeoff_json: first the weeks (from the
+    ART's throughput where known), then the money (where the features carry it), then the
+    relative units."""
     features = {feature["id"]: feature for feature in result["features"]}
-    best_name = "CD3 order" if result["unit"] == MONEY else "WSJF order"
+    money_view = result["unit"] == MONEY
+    best_name = "CD3 order" if money_view else "WSJF order"
     if result["proposed_order"] == result["wsjf_order"]:
         return f"This is the {best_name}: nothing moves and it costs nothing extra."
     question = result["question"]
@@ -183,21 +249,40 @@ def tradeoff_summary(result: dict[str, Any]) -> str:
             delayed.append(moved)
     else:
         opening = "The proposed order"
-    time_unit = result["time_unit"]
     parts = []
     if delayed:
         delays = [Decimal(f["delay"]) for f in delayed]
-        text = f"delays {_plural(len(delayed), 'feature')} by {_span(delays, time_unit)}"
-        if result["calendar"] is not None:
+        text = f"delays {_plural(len(delayed), 'feature')} by "
+        if money_view:
+            text += span_text(delays, "week")
+        elif result["calendar"] is not None:
             weeks = [Decimal(f["delay_weeks"]) for f in delayed]
-            if max(weeks) > 0:
-                text += f" (about {_span(weeks, 'weeks')} at the ART's throughput)"
-            else:
-                text += " (under 0.1 weeks each at the ART's throughput)"
+            throughput = f"about {span_text(weeks, 'week')}" if max(weeks) > 0 else "under 0.1 weeks each"
+            text += f"{throughput} at the ART's throughput ({span_text(delays, 'job-size unit')})"
+        else:
+            text += span_text(delays, "job-size unit")
         parts.append(text)
-    cost_unit = "in money" if result["unit"] == MONEY else "CoD × job-size units"
-    parts.append(f"costs {result['extra_delay_cost']} more {cost_unit} than the {best_name}")
-    return f"{opening} {' and '.join(parts)}."
+    extra = Decimal(result["extra_delay_cost"])
+    if money_view:
+        parts.append(f"costs {money_text(extra)} more in money than the {best_name}")
+    else:
+        units = "CoD × job-size unit" if extra == 1 else "CoD × job-size units"
+        relative = f"{plain_decimal_text(extra)} more {units} than the {best_name}"
+        if result.get("extra_money") is not None:
+            money = Decimal(result["extra_money"])
+            # Money per week need not follow the relative scores: a move can save money.
+            effect = (
+                f"costs about {money_text(money)} more" if money >= 0 else f"saves about {money_text(-money)}"
+            )
+            parts.append(f"{effect} in money (Cost of Delay per week × weeks of delay)")
+            parts.append(relative)
+        else:
+            parts.append(f"costs {relative}")
+    return f"{opening} {_join(parts)}."
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def value_curves(result: dict[str, Any]) -> tuple[list, list]:
@@ -242,6 +327,14 @@ def share_links(*, tradeoff_id: int) -> QuerySet[ShareLink]:
     return ShareLink.objects.filter(tradeoff_id=tradeoff_id).select_related("created_by")
 
 
+def scored_without_money(*, art_id: int) -> list[dict]:
+    """Open scored features without money data (left out of the CD3 comparison), by title."""
+    rows = [row for row in open_feature_rows(art_id) if is_scored(row) and not has_money(row)]
+    return sorted(
+        ({"id": row["id"], "title": row["title"]} for row in rows), key=lambda r: (r["title"], r["id"])
+    )
+
+
 def cd3_comparison(*, art_id: int) -> list[dict]:
     """Open features with money data and WSJF inputs: CD3 rank next to WSJF rank.
 
@@ -267,8 +360,20 @@ def cd3_comparison(*, art_id: int) -> list[dict]:
     ]
 
 
+def _pins(rows: list[dict]) -> list[Pin]:
+    """The active pins of these rows, as the scoring run reads them (Feature.pinned_position)."""
+    return [
+        Pin(row["id"], row["pinned_position"], row["pinned_at"] or PIN_EPOCH)
+        for row in rows
+        if row["pinned_position"]
+    ]
+
+
 def pin_effect(*, art: Art, feature_id: int, position: int) -> dict[str, Any]:
-    """What pinning a feature at `position` does to the WSJF order of the ART's backlog.
+    """What pinning a feature at `position` does to the ART's ranked backlog as it is now
+    (WSJF order with the active pins applied, scoring.wsjf.pinned_order): the features it
+    jumps, and the extra delay cost of the backlog order with the pin against without it.
+    With no other pin that is the cost against the WSJF order.
 
     Raises TradeoffInputError when the feature is not in the ranked backlog or the position
     is not above its WSJF rank.
@@ -282,7 +387,8 @@ def pin_effect(*, art: Art, feature_id: int, position: int) -> dict[str, Any]:
             message = not_in_backlog_message(art, feature_id)
         raise TradeoffInputError("feature", message)
     jobs = [_job(row, RELATIVE) for row in rows]
-    best = [job.id for job in delay_cost.best_order(jobs, RELATIVE)]
+    best_jobs = delay_cost.best_order(jobs, RELATIVE)
+    best = [job.id for job in best_jobs]
     wsjf_rank = best.index(feature_id) + 1
     if not 1 <= position < wsjf_rank:
         allowed = "nothing: it is already first" if wsjf_rank == 1 else f"1 to {wsjf_rank - 1}"
@@ -291,13 +397,20 @@ def pin_effect(*, art: Art, feature_id: int, position: int) -> dict[str, Any]:
             f"'{by_id[feature_id]['title']}' ranks {wsjf_rank} by WSJF; a pin must put it higher "
             f"(position {allowed}).",
         )
-    comparison = delay_cost.compare(jobs, delay_cost.pin_to(best, feature_id, position), RELATIVE)
-    displaced = best[position - 1 : wsjf_rank - 1]
+    others = [pin for pin in _pins(rows) if pin.id != feature_id]
+    before = pinned_order(best, others)
+    # The new pin is the newest: at its position unless older pins hold it.
+    after = pinned_order(best, [*others, Pin(feature_id, position, timezone.now())])
+    place_before, place_after = before.index(feature_id), after.index(feature_id)
+    jumped = set(after[place_after + 1 :]) & set(before[:place_before])
+    displaced = [i for i in before if i in jumped]
+    extra = delay_cost.compare(jobs, after, RELATIVE, best=best_jobs).extra_delay_cost
+    extra -= delay_cost.compare(jobs, before, RELATIVE, best=best_jobs).extra_delay_cost
     return {
         "wsjf_rank": wsjf_rank,
         "unit": RELATIVE,
         "displaced": [{"id": i, "title": by_id[i]["title"]} for i in displaced],
-        "extra_delay_cost": comparison.extra_delay_cost,
+        "extra_delay_cost": extra,
     }
 
 
@@ -305,20 +418,14 @@ def pins_effect_now(*, art_id: int) -> dict[str, Any]:
     """The backlog order with every active pin applied, and what all the pins cost today.
 
     {"order": [feature ids, pins applied], "pins": n, "extra_delay_cost": Decimal} in
-    CoD x job-size units against the WSJF order. Pins of features that are done or no
-    longer scored are left out.
+    CoD x job-size units against the WSJF order. The order is the one the scoring run
+    stores as Feature.rank (scoring.wsjf.pinned_order). Pins of features that are done or
+    no longer scored are left out.
     """
     rows = [row for row in open_feature_rows(art_id) if is_scored(row)]
     jobs = [_job(row, RELATIVE) for row in rows]
     best = delay_cost.best_order(jobs, RELATIVE)
-    positions = dict(
-        Override.objects.filter(art_id=art_id, removed_at__isnull=True).values_list("feature_id", "position")
-    )
-    order = delay_cost.apply_pins([job.id for job in best], positions)
+    pins = _pins(rows)
+    order = pinned_order([job.id for job in best], pins)
     comparison = delay_cost.compare(jobs, order, RELATIVE, best=best)
-    in_backlog = {job.id for job in jobs}
-    return {
-        "order": order,
-        "pins": sum(1 for feature_id in positions if feature_id in in_backlog),
-        "extra_delay_cost": comparison.extra_delay_cost,
-    }
+    return {"order": order, "pins": len(pins), "extra_delay_cost": comparison.extra_delay_cost}

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from backlog.models import Art, Feature
+from scoring.models import ScoringRun
+from scoring.services import scoring_run_request
 from scoring.share_tokens import share_token_new
 from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
 from scoring.tradeoffs.questions import TradeoffInputError
@@ -43,9 +45,12 @@ def tradeoff_save(
     move: int | None = None,
     before: int | None = None,
     unit: str | None = None,
+    money_only: bool = False,
 ) -> SavedTradeoff:
     """Keep the answer as computed now; a shared link shows exactly this."""
-    result = tradeoff_evaluate(art=art, sequence=sequence, move=move, before=before, unit=unit)
+    result = tradeoff_evaluate(
+        art=art, sequence=sequence, move=move, before=before, unit=unit, money_only=money_only
+    )
     title = title.strip() or tradeoff_default_title(result)
     if len(title) > 200:
         raise TradeoffInputError("title", "title must be at most 200 characters.")
@@ -85,7 +90,11 @@ def share_link_revoke(*, link: ShareLink, acting_user: Any) -> ShareLink:
 
 @transaction.atomic
 def override_create(*, art: Art, feature_id: int, position: int, reason: str, acting_user: Any) -> Override:
-    """Pin a feature above its WSJF rank. The four WSJF inputs stay as they are."""
+    """Pin a feature above its WSJF rank. The four WSJF inputs stay as they are.
+
+    The feature carries its active pin (Feature.pinned_position, pinned_at) for the scoring
+    run, which is queued once this commits and moves the feature to its pinned rank.
+    """
     reason = reason.strip()
     if not reason:
         raise TradeoffInputError("reason", "A pin needs a reason: say who asked for it and why.")
@@ -96,7 +105,7 @@ def override_create(*, art: Art, feature_id: int, position: int, reason: str, ac
             "feature", f"'{locked.title}' is already pinned; remove that pin before pinning it again."
         )
     effect = pin_effect(art=art, feature_id=feature_id, position=position)
-    return Override.objects.create(
+    override = Override.objects.create(
         art=art,
         feature_id=feature_id,
         position=position,
@@ -104,13 +113,26 @@ def override_create(*, art: Art, feature_id: int, position: int, reason: str, ac
         created_by=_user_or_none(acting_user),
         **effect,
     )
+    Feature.objects.filter(pk=feature_id).update(pinned_position=position, pinned_at=override.created_at)
+    _ranks_recompute(art_id=art.pk, acting_user=acting_user)
+    return override
 
 
 @transaction.atomic
 def override_remove(*, override: Override, acting_user: Any) -> Override:
     """Unpin: the feature goes back to its WSJF position; the ledger keeps the entry."""
-    Override.objects.filter(pk=override.pk, removed_at__isnull=True).update(
+    removed = Override.objects.filter(pk=override.pk, removed_at__isnull=True).update(
         removed_at=timezone.now(), removed_by=_user_or_none(acting_user)
     )
+    if removed:
+        Feature.objects.filter(pk=override.feature_id).update(pinned_position=None, pinned_at=None)
+        _ranks_recompute(art_id=override.art_id, acting_user=acting_user)
     override.refresh_from_db()
     return override
+
+
+def _ranks_recompute(*, art_id: int, acting_user: Any) -> None:
+    # After commit, as for a feature edit: the run then reads the pin as committed.
+    transaction.on_commit(
+        lambda: scoring_run_request(art_id=art_id, trigger=ScoringRun.Trigger.PIN, acting_user=acting_user)
+    )

@@ -26,9 +26,10 @@ from scoring.tradeoffs.forms import (
     ShareLinkForm,
 )
 from scoring.tradeoffs.models import Override, SavedTradeoff, ShareLink
-from scoring.tradeoffs.questions import TradeoffInputError
+from scoring.tradeoffs.questions import MoneyMissing, TradeoffInputError
 
-MOVED_ROWS_SHOWN = 50
+# The "who moves" table shows the features that move most first; the rest sit behind "show all".
+MOVED_ROWS_SHOWN = 10
 
 
 def _page(request: HttpRequest, template: str, art: Art | None, **context: Any) -> HttpResponse:
@@ -36,15 +37,75 @@ def _page(request: HttpRequest, template: str, art: Art | None, **context: Any) 
     return render(request, template, {"art": art, "nav": "tradeoffs", "can_edit": can_edit, **context})
 
 
+def answer_lead(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the answer leads with: the weeks the features wait (money view, or at the ART's
+    throughput), the money (where the features carry it), then the relative units.
+
+    Saved answers from before these numbers existed lack some keys: they show what they have.
+    """
+    money_view = result["unit"] == MONEY
+    waiting = [f for f in result["features"] if Decimal(f["delay"]) > 0]
+    extra = Decimal(result["extra_delay_cost"])
+    lead: list[dict[str, Any]] = []
+    if waiting:
+        if money_view:
+            weeks = selectors.span_text([Decimal(f["delay"]) for f in waiting], "week")
+            lead.append({"label": _wait(len(waiting)), "value": weeks, "note": ""})
+        elif result.get("calendar"):
+            weeks = selectors.span_text([Decimal(f["delay_weeks"]) for f in waiting], "week")
+            iterations = selectors.span_text([Decimal(f["delay_iterations"]) for f in waiting], "iteration")
+            lead.append(
+                {
+                    "label": _wait(len(waiting)),
+                    "value": weeks,
+                    "note": f"{iterations}, at the ART's throughput",
+                }
+            )
+    if money_view:
+        lead.append(
+            {"label": "Extra cost in money", "value": selectors.money_text(extra), "note": "", "extra": True}
+        )
+        return lead
+    if result.get("extra_money") is not None:
+        money = Decimal(result["extra_money"])
+        lead.append(
+            {
+                "label": "Extra cost in money" if money >= 0 else "Saved in money",
+                "value": selectors.money_text(abs(money)),
+                "note": "Cost of Delay per week × weeks of delay",
+                "extra": True,
+            }
+        )
+    if waiting and not result.get("calendar"):
+        units = selectors.span_text([Decimal(f["delay"]) for f in waiting], "job-size unit")
+        lead.append({"label": _wait(len(waiting)), "value": units, "note": ""})
+    lead.append(
+        {
+            "label": "Extra delay cost, relative",
+            "value": selectors.count_text(extra, "CoD × job-size unit"),
+            "note": "",
+            "extra": result.get("extra_money") is None,
+        }
+    )
+    return lead
+
+
+def _wait(count: int) -> str:
+    return "1 feature waits" if count == 1 else f"{count} features wait"
+
+
 def answer_context(result: dict[str, Any]) -> dict[str, Any]:
-    """What the answer partial shows: totals, who moved, and the chart."""
+    """What the answer partial shows: the lead numbers, totals, who moved (most first), the chart."""
     moved = [f for f in result["features"] if Decimal(f["delay"]) != 0]
+    moved.sort(key=lambda f: (-abs(Decimal(f["delay"])), f["proposed_position"]))
     best, proposed = selectors.value_curves(result)
     money = result["unit"] == MONEY
     return {
         "result": result,
+        "lead": answer_lead(result),
         "moved": moved[:MOVED_ROWS_SHOWN],
-        "moved_hidden": max(len(moved) - MOVED_ROWS_SHOWN, 0),
+        "moved_rest": moved[MOVED_ROWS_SHOWN:],
+        "moved_count": len(moved),
         "unchanged": len(result["features"]) - len(moved),
         "best_name": "CD3 order" if money else "WSJF order",
         "chart": value_chart(
@@ -53,6 +114,22 @@ def answer_context(result: dict[str, Any]) -> dict[str, Any]:
             time_unit=result["time_unit"],
             rate_label="Cost of Delay relieved (money/week)" if money else "Cost of Delay relieved",
         ),
+    }
+
+
+def money_missing_context(request: HttpRequest, error: MoneyMissing) -> dict[str, Any]:
+    """The money view's warning: the features without money data, each with a link to fill it
+    in, and a link to compare the ones that have it."""
+    query = request.GET.copy()
+    query["only"] = "money"
+    query["unit"] = "money"
+    return {
+        "missing": [
+            {"id": fid, "title": title, "url": reverse("backlog:feature", args=[fid]) + "#edit"}
+            for fid, title in error.missing
+        ],
+        "with_money": error.with_money,
+        "compare_rest_url": f"?{query.urlencode()}" if error.with_money >= 2 else "",
     }
 
 
@@ -71,6 +148,8 @@ def tradeoff_page(request: HttpRequest, art_id: int) -> HttpResponse:
             if question is not None:
                 result = selectors.tradeoff_evaluate(art=art, **question)
                 context.update(answer_context(result), save_form=_save_form(result))
+        except MoneyMissing as error:
+            context["money_missing"] = money_missing_context(request, error)
         except (TradeoffInputError, forms.ValidationError) as error:
             context["error"] = getattr(error, "message", None) or "; ".join(error.messages)
     context["saved"] = selectors.saved_tradeoffs(art_id=art.pk)[:20]
@@ -80,6 +159,7 @@ def tradeoff_page(request: HttpRequest, art_id: int) -> HttpResponse:
 def _save_form(result: dict[str, Any]) -> SaveTradeoffForm:
     question = result["question"]
     initial = {"unit": result["unit"], **question}
+    initial["money_only"] = bool(question.get("money_only"))
     if "sequence" in question:
         initial["sequence"] = ",".join(str(i) for i in question["sequence"])
     return SaveTradeoffForm(initial=initial)
@@ -183,7 +263,11 @@ def override_ledger_page(request: HttpRequest, art_id: int) -> HttpResponse:
         except TradeoffInputError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, f"Pinned “{pin.feature.title}” at rank {pin.position}.")
+            messages.success(
+                request,
+                f"Pinned “{pin.feature.title}” at rank {pin.position}. The ranked backlog and the PI "
+                "plan show it there as soon as the ranks are recomputed (usually seconds).",
+            )
             return redirect("tradeoffs:override-ledger", art_id=art.pk)
     ledger = selectors.overrides_ledger(art_id=art.pk)
     now = selectors.pins_effect_now(art_id=art.pk)
@@ -201,7 +285,11 @@ def override_remove_view(request: HttpRequest, art_id: int, override_id: int) ->
     art = art_editable_or_403(request.user, art_id)
     override = get_object_or_404(Override.objects.select_related("feature"), pk=override_id, art=art)
     services.override_remove(override=override, acting_user=request.user)
-    messages.success(request, f"Removed the pin: “{override.feature.title}” is back at its WSJF rank.")
+    messages.success(
+        request,
+        f"Removed the pin: “{override.feature.title}” goes back to its WSJF rank as soon as the ranks "
+        "are recomputed.",
+    )
     return redirect("tradeoffs:override-ledger", art_id=art.pk)
 
 
@@ -210,4 +298,8 @@ def cd3_page(request: HttpRequest, art_id: int) -> HttpResponse:
     art = art_visible_or_404(request.user, art_id)
     rows = selectors.cd3_comparison(art_id=art.pk)
     disagreements = [row for row in rows if row["rank_difference"] != 0]
-    return _page(request, "tradeoffs/cd3.html", art, rows=rows, disagreements=disagreements)
+    missing = [
+        {**row, "url": reverse("backlog:feature", args=[row["id"]]) + "#edit"}
+        for row in selectors.scored_without_money(art_id=art.pk)
+    ]
+    return _page(request, "tradeoffs/cd3.html", art, rows=rows, disagreements=disagreements, missing=missing)

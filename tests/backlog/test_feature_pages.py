@@ -76,7 +76,7 @@ def test_an_invalid_edit_names_the_field_and_saves_nothing(alice, rail):
         .content.decode()
     )
     assert "4 is not on the scale 1, 2, 3, 5, 8, 13, 20" in html
-    assert "This field is required" in html
+    assert "Give the feature a title" in html
     feature.refresh_from_db()
     assert (feature.job_size, feature.version) == (3, 1)
 
@@ -87,7 +87,7 @@ def test_a_pi_of_another_art_is_refused(alice, rail, sea):
     html = (
         signed_in(alice).post(f"/features/{feature.pk}/", edit_data(feature, pi=other_pi.pk)).content.decode()
     )
-    assert "Select a valid choice" in html
+    assert "Pick a PI of this ART, or none." in html
     feature.refresh_from_db()
     assert feature.pi is None
 
@@ -163,3 +163,44 @@ def test_a_popm_listed_on_the_art_but_not_in_the_group_can_still_edit(rail, djan
     assert response.status_code == 302
     feature.refresh_from_db()
     assert feature.title == "Edited"
+
+
+def test_every_error_of_the_feature_form_shows_at_once_in_popms_words(alice, rail):
+    """A blank title used to hide the estimate's error, and the estimate's own message never
+    showed (the minimum was checked after the form, in Django's words)."""
+    data = {"title": "", "kind": "business", "status": "funnel", "estimate_points": "0.2"}
+    data |= {"job_size": "4", "duration_weeks": "0", "cost_of_delay_per_week": "-5", "fixed_date": "soon"}
+    response = signed_in(alice).post(f"/arts/{rail.pk}/features/new/", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for words in (
+        "Give the feature a title",
+        "Estimate must be at least 0.5 story points.",
+        "4 is not on the scale 1, 2, 3, 5, 8, 13, 20",
+        "Duration must be at least 0.1 weeks.",
+        "Cost of Delay per week cannot be negative.",
+        "Fixed date must be a date, e.g. 2026-03-31.",
+    ):
+        assert html.count(words) == 2, words  # in the summary and under its field
+    assert "Nothing was saved: 6 fields to fix." in html
+    assert "Ensure this value" not in html and "This field is required" not in html
+    assert 'aria-invalid="true" aria-describedby="id_estimate_points-error"' in html
+    assert not Feature.objects.filter(art=rail).exists()
+
+
+def test_an_edit_with_a_blank_title_and_a_too_small_estimate_names_both(alice, rail):
+    feature = FeatureFactory(art=rail, title="Keep me")
+    html = (
+        signed_in(alice)
+        .post(f"/features/{feature.pk}/", edit_data(feature, title="", estimate_points="0.4"))
+        .content.decode()
+    )
+    assert "Give the feature a title" in html and "Estimate must be at least 0.5 story points." in html
+    feature.refresh_from_db()
+    assert (feature.title, feature.version) == ("Keep me", 1)
+
+
+def test_too_many_decimals_in_the_estimate_say_so_in_popms_words(alice, rail):
+    data = {"title": "Precise", "kind": "business", "status": "funnel", "estimate_points": "2.25"}
+    html = signed_in(alice).post(f"/arts/{rail.pk}/features/new/", data).content.decode()
+    assert "Estimate takes at most 1 decimal place(s), e.g. 5 or 2.5." in html

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from backlog.selectors import current_pi, score_is_stale, score_stale_before
+from backlog.selectors import current_pi, pi_to_plan, score_is_stale, score_stale_before
 from tests.factories import ArtFactory, ProgramIncrementFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +70,42 @@ def test_nothing_is_stale_without_a_pi_or_without_a_score():
         scored_at=datetime(2020, 1, 1, tzinfo=UTC), stale_before=score_stale_before(None)
     )
     assert not score_is_stale(scored_at=None, stale_before=date(2026, 6, 1))
+
+
+def test_the_pi_to_plan_is_the_next_to_start_not_the_running_one():
+    art = ArtFactory()
+    pi(art, "running", date(2026, 6, 1), date(2026, 8, 31))
+    pi(art, "after next", date(2026, 12, 1), date(2027, 2, 28))
+    following = pi(art, "next", date(2026, 9, 1), date(2026, 11, 30))
+    assert pi_to_plan(art_id=art.pk, today=TODAY) == following
+
+
+def test_of_two_pis_to_plan_starting_the_same_day_the_one_made_first():
+    art = ArtFactory()
+    first = pi(art, "first", date(2026, 9, 1), date(2026, 11, 30))
+    pi(art, "second", date(2026, 9, 1), date(2026, 10, 30))
+    assert pi_to_plan(art_id=art.pk, today=TODAY) == first
+
+
+def test_a_pi_starting_today_is_running_so_the_next_one_is_to_plan():
+    art = ArtFactory()
+    pi(art, "today", TODAY, date(2026, 8, 31))
+    following = pi(art, "next", date(2026, 9, 1), date(2026, 11, 30))
+    assert pi_to_plan(art_id=art.pk, today=TODAY) == following
+
+
+def test_without_a_later_pi_the_current_one_is_to_plan():
+    art = ArtFactory()
+    pi(art, "past", date(2026, 1, 1), date(2026, 3, 31))
+    running = pi(art, "running", date(2026, 6, 1), date(2026, 8, 31))
+    assert pi_to_plan(art_id=art.pk, today=TODAY) == running
+    ended = ArtFactory()
+    latest = pi(ended, "latest", date(2026, 1, 1), date(2026, 3, 31))
+    assert pi_to_plan(art_id=ended.pk, today=TODAY) == latest
+
+
+def test_an_art_without_pis_has_no_pi_to_plan():
+    assert pi_to_plan(art_id=ArtFactory().pk, today=TODAY) is None
+    other = ArtFactory()
+    pi(ArtFactory(), "theirs", date(2026, 9, 1), date(2026, 11, 30))
+    assert pi_to_plan(art_id=other.pk, today=TODAY) is None

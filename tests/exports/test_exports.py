@@ -100,9 +100,9 @@ def test_xlsx_reads_back_cell_by_cell(alice, rail):
     assert [cell.value for cell in sheet[1]] == [column.header for column in BACKLOG_COLUMNS]
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:O3"
+    assert sheet.auto_filter.ref == "A1:P3"
     first = {column.header: cell for column, cell in zip(BACKLOG_COLUMNS, sheet[2], strict=True)}
-    assert first["Rank"].value == 1
+    assert first["Rank"].value == 1 and first["WSJF rank"].value == 1
     assert first["Issue key"].value == "RAIL-7"
     assert first["Title"].value == "'=cmd|' /C calc'!A0" and first["Title"].data_type == "s"
     assert first["Team"].value == "Blue" and first["PI"].value == "PI 26.1"
@@ -155,8 +155,9 @@ def test_jira_export_writes_keyed_features_and_counts_the_others(alice, rail):
         "Cost of Delay",
         "WSJF",
         "WSJF Rank",
+        "Backlog Rank",
     ]
-    assert rows[1] == ["RAIL-1", "Keyed", "8", "2", "1", "1", "11", "11.00", "1"]
+    assert rows[1] == ["RAIL-1", "Keyed", "8", "2", "1", "1", "11", "11.00", "1", "1"]
     assert (
         rows[2][:2] == ["RAIL-2", "'@Also keyed"] and rows[2][-1] == "3"
     )  # the backlog rank, not the row number

@@ -80,3 +80,25 @@ def test_fragile_rows_name_the_step_on_the_capacity_page_and_the_backlog(browser
     page.goto(f"/arts/{pi.art_id}/backlog/")
     assert page.locator("tr", has_text="Seat map").locator(".mark-fragile").is_visible()
     screenshot(page, "backlog-fragile")
+
+
+def test_reloading_after_a_refused_allocation_shows_the_capacity_page(browser_page, alice, plan_setup):
+    """A refused form re-renders at its own address; a reload there used to answer a blank 405."""
+    pi = plan_setup["pi"]
+    page = browser_page(alice)
+    page.goto(f"/arts/{pi.art_id}/pis/{pi.pk}/capacity/?mode=fill")
+    page.fill("#id_business", "")
+    page.fill("#id_enabler", "150")
+    page.fill("#id_exploration", "10")
+    page.click("text=Save allocation")
+    errors = page.locator(".cap-allocation .error")
+    assert errors.count() == 2
+    assert "Business needs a share" in errors.nth(0).inner_text()
+    assert page.url.endswith("/capacity/allocation/?mode=fill")
+    screenshot(page, "capacity_allocation_refused_1280")
+    page.goto(page.url)  # the address bar's reload of a form's answer: a GET
+    assert page.url.endswith(f"/pis/{pi.pk}/capacity/?mode=fill")
+    assert page.locator("h1").inner_text() == "PI 26.4"
+    assert page.locator("#id_business").input_value() == "70"
+    page.goto(f"/arts/{pi.art_id}/pis/{pi.pk}/capacity/allocation/")
+    assert page.locator("h1").inner_text() == "PI 26.4"

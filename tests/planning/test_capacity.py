@@ -244,12 +244,34 @@ def test_chart_puts_kinds_side_by_side_and_marks_the_default_guardrail():
         ("exploration", D(900), D(100), D(0)),
     ]
     assert chart.guardrails == (D(700), D(900))
-    # Kind bars share one axis: the largest of the budgets and the default-policy budgets (70).
-    business_bar = chart.bars[0]
-    assert (business_bar.budget_width, business_bar.guardrail_x) == (D("857.1"), D(1000))
+    # Each kind's bar is its own budget: business 30 of 60 is half full. Its default budget (70)
+    # lies beyond its bar; enabler's (20 of 30) at two thirds of it.
+    business_bar, enabler_bar, _ = chart.bars
+    assert (business_bar.budget_width, business_bar.committed_width, business_bar.guardrail_x) == (
+        D(1000),
+        D(500),
+        None,
+    )
+    assert (enabler_bar.budget_width, enabler_bar.committed_width, enabler_bar.guardrail_x) == (
+        D(1000),
+        D(0),
+        D("666.7"),
+    )
+
+
+def test_a_kind_used_at_92_percent_looks_92_percent_full():
+    """Enabler: 20 of 100 points (70/20/10), 18.4 committed = 92 %. On the old shared axis
+    (the business budget, 70) its bar was 18.4 / 70 = 26 % long: a quarter full."""
+    ranked = [Candidate(1, "business", D("35")), Candidate(2, "enabler", D("18.4"))]
+    chart = capacity_chart(plan_build(capacity=D(100), shares=DEFAULT, ranked=ranked))
+    business_bar, enabler_bar, exploration_bar = chart.bars
+    assert enabler_bar.committed_width == D("920.0")
+    assert business_bar.committed_width == D("500.0")  # 35 of 70
+    assert exploration_bar.committed_width == D(0)
+    assert [bar.guardrail_x for bar in chart.bars] == [None, None, None]  # default shares: at the end
 
 
 def test_chart_of_a_zero_capacity_pi_draws_empty_bars():
     chart = capacity_chart(plan_build(capacity=D(0), shares=DEFAULT, ranked=[]))
     assert all(s.budget_width == 0 and s.committed_width == 0 for s in chart.segments)
-    assert all(b.budget_width == 0 and b.guardrail_x == 0 for b in chart.bars)
+    assert all(b.budget_width == 0 and b.committed_width == 0 and b.guardrail_x is None for b in chart.bars)

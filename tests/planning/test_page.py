@@ -31,7 +31,7 @@ def test_popm_sees_the_plan_with_cut_lines_and_editors(signed_in, alice, plan_se
     response = signed_in(alice).get(page_url(plan_setup["pi"]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Budget vs committed" in html
+    assert "Budget vs planned" in html  # nothing committed yet
     assert html.count('class="cap-cutline"') == 3
     assert "Ticketing" in html and "Seat map" in html
     assert "Cut line · 15 pts left" in html  # business: 70 - 30 - 25
@@ -96,7 +96,7 @@ def test_page_costs_the_same_queries_whatever_the_backlog_size(signed_in, alice,
 
 
 @pytest.mark.django_db
-def test_capacity_link_opens_the_running_pi_else_the_next(signed_in, alice, rail):
+def test_capacity_link_opens_the_next_pi_to_plan_not_the_running_one(signed_in, alice, rail):
     today = timezone.localdate()
     ProgramIncrementFactory(
         art=rail, name="Past", start_date=today - timedelta(days=200), end_date=today - timedelta(days=130)
@@ -109,6 +109,8 @@ def test_capacity_link_opens_the_running_pi_else_the_next(signed_in, alice, rail
     running = ProgramIncrementFactory(
         art=rail, name="Now", start_date=today - timedelta(days=5), end_date=today + timedelta(days=5)
     )
+    assert client.get(f"/arts/{rail.pk}/capacity/").url == page_url(upcoming)
+    upcoming.delete()  # nothing later scheduled: the running PI, so the page still shows a plan
     assert client.get(f"/arts/{rail.pk}/capacity/").url == page_url(running)
 
 

@@ -49,7 +49,7 @@ def fixed_path(train) -> str:
 def test_the_stale_list_groups_features_by_who_scored_them(client, alice, checked):
     html = page(client, alice, stale_path(checked)).content.decode()
     assert "Re-score before PI planning" in html
-    assert "last scored before PI 26.4 started on Oct 5, 2026" in html
+    assert "last scored before PI 26.4 started on 5 Oct 2026" in html
     groups = re.findall(r"Scored by (\w+) <span class=\"muted\">\((\d+)\)", html)
     assert groups == [("alice", "1"), ("erin", "1")]
     assert html.index("Checkout") < html.index("Fraud")

@@ -128,10 +128,44 @@ def test_a_stale_inline_edit_shows_the_other_change_and_overwrites_nothing(alice
         **seen,
     }
     html = signed_in(alice).post(f"/features/{feature.pk}/score/", data).content.decode()
-    assert "Someone else changed this feature meanwhile" in html
-    assert "Job Size is now 8 (was 3)" in html
+    assert "Not saved: someone else changed this feature while you were editing" in html
+    # The saved value and the value tried, each named for what it is.
+    assert "Job Size is now 8, saved meanwhile (it was 3)" in html
+    assert "User-Business Value: you tried 20; it stays 3" in html
+    assert "Dismiss" in html
+    # The selects show the saved values again.
+    assert f'<select id="s-{feature.pk}-job_size" name="job_size"' in html
+    assert '<option value="8" selected>' in html
     feature.refresh_from_db()
     assert (feature.user_business_value, feature.job_size, feature.version) == (3, 8, 2)
+
+
+def test_a_stale_inline_edit_of_the_same_input_names_the_saved_and_the_tried_value(alice, rail):
+    feature = FeatureFactory(art=rail, job_size=3)
+    Feature.objects.filter(pk=feature.pk).update(job_size=20, version=2)
+    data = {"version": 1, "user_business_value": 3, "time_criticality": 2, "risk_reduction": 1, "job_size": 8}
+    seen = {
+        "seen_user_business_value": 3,
+        "seen_time_criticality": 2,
+        "seen_risk_reduction": 1,
+        "seen_job_size": 3,
+    }
+    html = signed_in(alice).post(f"/features/{feature.pk}/score/", data | seen).content.decode()
+    assert "Job Size: you tried 8; 20 was saved meanwhile (it was 3)" in html
+    assert "was 8" not in html
+
+
+def test_a_saved_inline_edit_leaves_the_selects_and_messages_alone(alice, rail):
+    """A queued save may already carry a newer value: the answer swaps the numbers, the version
+    and the seen values, never the selects, and never clears an earlier message."""
+    feature = FeatureFactory(art=rail, job_size=3)
+    data = {"version": 1, "user_business_value": 3, "time_criticality": 2, "risk_reduction": 1, "job_size": 1}
+    html = signed_in(alice).post(f"/features/{feature.pk}/score/", data).content.decode()
+    assert "<select" not in html and f'id="row-msgs-{feature.pk}"' not in html
+    assert f'<span id="row-state-{feature.pk}" hidden hx-swap-oob="true">' in html
+    assert '<input type="hidden" name="version" value="2"' in html
+    assert '<input type="hidden" name="seen_job_size" value="1"' in html
+    assert ">Saved<" in html
 
 
 @pytest.mark.parametrize("persona", ["carol", "bob"])
@@ -140,7 +174,7 @@ def test_readers_see_no_selects_and_cannot_score(request, persona, rail):
     feature = FeatureFactory(art=rail)
     client = signed_in(user)
     html = client.get(f"/arts/{rail.pk}/backlog/").content.decode()
-    assert feature.title in html and '<select name="job_size"' not in html
+    assert feature.title in html and 'name="job_size"' not in html
     response = client.post(f"/features/{feature.pk}/score/", {"version": 1, "job_size": 1})
     assert response.status_code == 403
     feature.refresh_from_db()

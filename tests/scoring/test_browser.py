@@ -55,16 +55,96 @@ def test_popm_changes_job_size_inline_and_sees_the_rank_change(
 def test_a_stale_inline_edit_from_a_second_browser_is_refused(browser_page, alice, ranked_rail):
     first, second = browser_page(alice), browser_page(alice)
     first.locator("tr", has_text="Checkout retry").locator("select[name=time_criticality]").select_option("8")
-    first.locator("tr.saved", has_text="Checkout retry").wait_for()
+    first.locator("tr", has_text="Checkout retry").locator(".row-saved").wait_for()
     second.locator("tr", has_text="Checkout retry").locator("select[name=job_size]").select_option("13")
     alert = second.locator("tr", has_text="Checkout retry").get_by_role("alert")
     alert.wait_for()
-    assert "your change was not saved" in alert.inner_text()
-    assert "Time Criticality is now 8 (was 2)" in alert.inner_text()
+    words = alert.inner_text()
+    assert "your change was not saved" not in words  # the old words; these name both values
+    assert "Not saved: someone else changed this feature" in words
+    assert "Time Criticality is now 8, saved meanwhile (it was 2)" in words
+    assert "Job Size: you tried 13; it stays 2" in words
     assert (
         second.locator("tr", has_text="Checkout retry").locator("select[name=job_size]").input_value() == "2"
     )
     screenshot(second, "backlog-stale-edit-refused")
+
+
+def test_the_conflict_message_stays_through_table_refreshes_until_dismissed(browser_page, alice, ranked_rail):
+    first, second = browser_page(alice), browser_page(alice)
+    row = second.locator("tr", has_text="Checkout retry")
+    first.locator("tr", has_text="Checkout retry").locator("select[name=user_business_value]").select_option(
+        "20"
+    )
+    first.locator("tr", has_text="Checkout retry").locator(".row-saved").wait_for()
+    row.locator("select[name=user_business_value]").select_option("5")
+    row.get_by_role("alert").wait_for()
+    assert "User-Business Value: you tried 5; 20 was saved meanwhile (it was 13)" in row.inner_text()
+    # The first tab's change is ranked now; the second tab's status poll sees it and its table
+    # is read again, twice over a few seconds: the message is still there, with its numbers.
+    from scoring.models import ScoringRun
+    from scoring.services import scoring_run_execute
+
+    scoring_run_execute(run_id=ScoringRun.objects.get(art=ranked_rail, status=ScoringRun.Status.PENDING).pk)
+    second.wait_for_function("() => !document.querySelector('#scoring-status .spinner')", timeout=10_000)
+    second.evaluate("() => htmx.trigger(document.body, 'scoring-done')")
+    second.wait_for_timeout(2_500)
+    alert = row.get_by_role("alert")
+    assert alert.count() == 1
+    assert "20 was saved meanwhile" in alert.inner_text()
+    assert row.locator("select[name=user_business_value]").input_value() == "20"
+    screenshot(second, "backlog-conflict-lasts")
+    second.set_viewport_size({"width": 390, "height": 844})
+    screenshot(second, "backlog-conflict-lasts-phone")
+    alert.get_by_role("button", name="Dismiss").click()
+    assert row.get_by_role("alert").count() == 0
+    assert second.evaluate("() => document.activeElement.name") == "user_business_value"
+
+
+def test_after_an_inline_save_the_focus_stays_on_the_same_select(
+    browser_page, scoring_worker, alice, ranked_rail
+):
+    page = browser_page(alice)
+    feature_id = ranked_rail.features.get(title="SSO for partners").pk
+    select = page.locator(f"#s-{feature_id}-job_size")
+    select.focus()
+    page.keyboard.press("ArrowUp")  # 5 -> 3
+    page.locator(f"#row-note-{feature_id}.row-saved").wait_for()
+    assert page.evaluate("() => document.activeElement.id") == f"s-{feature_id}-job_size"
+    # The worker ranks the change; the table is read again and swapped in: focus stays.
+    page.locator("tr", has_text="SSO for partners").locator("td.strong", has_text="3.67").wait_for()
+    page.wait_for_timeout(1_500)
+    assert page.evaluate("() => document.activeElement.id") == f"s-{feature_id}-job_size"
+    # Shift+Tab goes back to the row's previous input; a save there keeps the focus there too.
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => document.activeElement.id") == f"s-{feature_id}-risk_reduction"
+    page.keyboard.press("ArrowDown")  # 1 -> 2
+    page.locator("tr", has_text="SSO for partners").locator("td.strong", has_text="4.00").wait_for()
+    page.wait_for_timeout(1_500)
+    assert page.evaluate("() => document.activeElement.id") == f"s-{feature_id}-risk_reduction"
+    screenshot(page, "backlog-keyboard-scoring")
+
+
+def test_three_quick_arrow_downs_end_on_the_value_shown(browser_page, scoring_worker, alice, ranked_rail):
+    page = browser_page(alice)
+    feature = ranked_rail.features.get(title="Checkout retry")  # job size 2
+    select = page.locator(f"#s-{feature.pk}-job_size")
+    select.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")  # 2 -> 3 -> 5 -> 8, as fast as the keyboard goes
+    assert select.input_value() == "8"
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        f"() => document.querySelector('#row-state-{feature.pk} [name=seen_job_size]').value === '8'"
+    )
+    page.wait_for_timeout(1_500)  # the ranking run and the table refresh that follows it
+    feature.refresh_from_db()
+    assert feature.job_size == 8
+    assert page.locator(f"#s-{feature.pk}-job_size").input_value() == "8"
+    assert page.evaluate("() => document.activeElement.id") == f"s-{feature.pk}-job_size"
+    assert page.locator("tr", has_text="Checkout retry").get_by_role("alert").count() == 0
+    page.reload()
+    assert page.locator(f"#s-{feature.pk}-job_size").input_value() == "8"
 
 
 def test_stakeholder_reads_the_backlog_but_cannot_edit(browser_page, carol, ranked_rail):

@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 
 from scoring.wsjf import (
     SCALE,
+    Pin,
     RankInput,
     ScaleError,
     columns_without_one,
     cost_of_delay,
+    pinned_order,
     rank_order,
     ranks_by_id,
     scale_value_parse,
@@ -144,3 +146,79 @@ def test_a_column_without_a_one_is_flagged():
 
 def test_an_empty_set_flags_nothing():
     assert columns_without_one([], ["ubv"]) == []
+
+
+# Pins (docs/rules.md, "Pins"): scoring.wsjf.pinned_order.
+
+
+def pin(id: int, position: int, minutes: int = 0) -> Pin:
+    return Pin(id=id, position=position, pinned_at=T0 + timedelta(minutes=minutes))
+
+
+@st.composite
+def order_and_pins(draw, *, distinct_positions: bool = False, above_wsjf: bool = False):
+    """A WSJF order of 0..40 ids and pins of some of them (positions 1..n+2, times 0..5)."""
+    order = draw(st.lists(st.integers(1, 10_000), unique=True, max_size=40))
+    pinned = draw(st.lists(st.sampled_from(order), unique=True)) if order else []
+    pins, used = [], set()
+    for feature_id in pinned:
+        top = order.index(feature_id) if above_wsjf else len(order) + 2
+        if top < 1:
+            continue
+        position = draw(st.integers(1, top))
+        if distinct_positions and position in used:
+            continue
+        used.add(position)
+        pins.append(pin(feature_id, position, draw(st.integers(0, 5))))
+    return order, pins
+
+
+@given(st.lists(st.integers(1, 10_000), unique=True, max_size=40))
+def test_without_pins_the_pinned_order_is_the_wsjf_order(order):
+    assert pinned_order(order, []) == order
+
+
+@given(order_and_pins())
+def test_pinned_order_holds_every_item_once(drawn):
+    order, pins = drawn
+    assert sorted(pinned_order(order, pins)) == sorted(order)
+
+
+@given(order_and_pins())
+def test_items_without_a_pin_keep_their_relative_wsjf_order(drawn):
+    order, pins = drawn
+    pinned = {p.id for p in pins}
+    assert [i for i in pinned_order(order, pins) if i not in pinned] == [i for i in order if i not in pinned]
+
+
+@given(order_and_pins(distinct_positions=True, above_wsjf=True))
+def test_pins_above_their_wsjf_rank_land_at_their_position(drawn):
+    order, pins = drawn
+    ranked = pinned_order(order, pins)
+    assert {p.id: ranked.index(p.id) + 1 for p in pins} == {p.id: p.position for p in pins}
+
+
+@given(order_and_pins(distinct_positions=True))
+def test_with_distinct_positions_a_pinned_item_is_at_or_above_its_position(drawn):
+    order, pins = drawn
+    ranked = pinned_order(order, pins)
+    for p in pins:
+        # At its position, or higher when WSJF alone already ranks it there.
+        assert ranked.index(p.id) + 1 <= min(p.position, len(order))
+
+
+def test_two_pins_at_one_position_the_older_first():
+    # WSJF order 1..5; 5 pinned first at #1, then 4 at #1 too.
+    assert pinned_order([1, 2, 3, 4, 5], [pin(4, 1, minutes=9), pin(5, 1, minutes=2)]) == [5, 4, 1, 2, 3]
+    assert pinned_order([1, 2, 3, 4, 5], [pin(4, 1, minutes=2), pin(5, 1, minutes=9)]) == [4, 5, 1, 2, 3]
+
+
+def test_pins_past_the_end_or_of_unknown_items():
+    assert pinned_order([1, 2, 3], [pin(9, 1)]) == [1, 2, 3]
+    assert pinned_order([1, 2, 3], [pin(1, 7)]) == [1, 2, 3]  # WSJF already puts it higher
+    assert pinned_order([], [pin(1, 1)]) == []
+
+
+def test_a_stale_pin_below_the_wsjf_place_changes_nothing():
+    # 3 was pinned at #3 when it ranked 6; its scores rose, WSJF now ranks it 2.
+    assert pinned_order([1, 3, 2, 4], [pin(3, 3)]) == [1, 3, 2, 4]

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tests.browser import screenshot
-from tests.factories import FeatureFactory, TeamFactory
+from tests.factories import FeatureFactory, TeamFactory, art_rank_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -137,3 +137,75 @@ def test_dragging_a_feature_onto_another_asks_what_if_it_went_before_it(
     page.wait_for_url(f"**/arts/{rail.pk}/tradeoffs/?mode=move*")
     summary = page.get_by_test_id("summary").inner_text()
     assert summary.startswith("Moving 'SSO for partners' ahead of 'Checkout retry' delays 7 features")
+
+
+def _rank_pending(art) -> None:
+    """Run the scoring run a pin queued (a live server commits, so the pin queued one)."""
+    from scoring.models import ScoringRun
+    from scoring.services import scoring_run_execute
+
+    run = ScoringRun.objects.filter(art=art, status=ScoringRun.Status.PENDING).first()
+    if run is None:
+        art_rank_now(art)
+    else:
+        scoring_run_execute(run_id=run.pk)
+
+
+def test_a_pin_made_on_the_ledger_reorders_the_ranked_backlog(browser_page, alice, rail, rail_backlog):
+    art_rank_now(rail)
+    page = browser_page(alice)
+    page.goto(f"/arts/{rail.pk}/overrides/")
+    page.select_option("#id_feature", str(rail_backlog["Dark mode"].pk))
+    page.fill("#id_position", "2")
+    page.fill("#id_reason", "CEO promised dark mode to the board for the Q4 demo.")
+    page.click("button:text('Pin')")
+    _rank_pending(rail)
+    page.goto(f"/arts/{rail.pk}/backlog/")
+    rows = page.locator("table tbody tr[id^='feature-']")
+    second = rows.nth(1)
+    assert "Dark mode" in second.inner_text()
+    assert second.locator(".rank-n").inner_text() == "2"
+    assert (
+        second.locator(".wsjf-rank").inner_text() == "WSJF #7"
+    )  # Dark mode: 4 / 3 = 1.33, above SSO for partners (15 / 13)
+    assert "pinned to #2" in second.inner_text()
+    screenshot(page, "pins-backlog-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "pins-backlog-390")
+
+
+def test_relative_answer_leads_with_weeks_and_money_and_hides_small_moves(
+    browser_page, carol, rail, rail_backlog
+):
+    for index in range(6):
+        FeatureFactory(
+            art=rail,
+            title=f"Small fix {index + 1}",
+            # WSJF 6 / 2 = 3: between Checkout retry (12) and Dark mode (1.33), so each waits.
+            user_business_value=3,
+            time_criticality=2,
+            risk_reduction=1,
+            job_size=2,
+            estimate_points=Decimal(3),
+            cost_of_delay_per_week=Decimal(2000),
+        )
+    page = browser_page(carol)
+    page.goto(f"/arts/{rail.pk}/tradeoffs/")
+    page.select_option("#id_move", str(rail_backlog["Dark mode"].pk))
+    page.select_option("#id_before", str(rail_backlog["Checkout retry"].pk))
+    page.select_option("#id_unit", "cod-jobsize")
+    page.click("text=Show the cost")
+    summary = page.get_by_test_id("summary").inner_text()
+    assert "weeks at the ART's throughput" in summary and "more in money" in summary
+    assert summary.index("weeks") < summary.index("money") < summary.index("CoD × job-size units")
+    lead = page.get_by_test_id("lead").inner_text()
+    assert lead.index("wait") < lead.index("Extra cost in money") < lead.index("Extra delay cost, relative")
+    shown = page.locator("table.moves").first.locator("tbody tr")
+    assert shown.count() == 10
+    rest = page.locator("details.moves-rest table.moves tbody tr")
+    assert not rest.first.is_visible()
+    page.click("details.moves-rest > summary")
+    assert rest.first.is_visible()
+    screenshot(page, "tradeoffs-lead-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "tradeoffs-lead-390")

@@ -12,7 +12,6 @@ from scoring.tradeoffs.delay_cost import (
     MONEY,
     RELATIVE,
     Job,
-    apply_pins,
     best_order,
     compare,
     delay_cost,
@@ -188,12 +187,6 @@ def test_extra_delay_cost_is_never_negative(jobs, data):
 def test_pin_to_puts_the_feature_at_the_position():
     assert pin_to([1, 2, 3, 4], 4, 1) == [4, 1, 2, 3]
     assert pin_to([1, 2, 3, 4], 3, 2) == [1, 3, 2, 4]
-
-
-def test_apply_pins_places_each_pinned_feature_and_keeps_the_rest_in_order():
-    assert apply_pins([1, 2, 3, 4, 5], {5: 1, 4: 2}) == [5, 4, 1, 2, 3]
-    assert apply_pins([1, 2, 3, 4, 5], {5: 2, 4: 2}) == [1, 4, 5, 2, 3]
-    assert apply_pins([1, 2, 3], {9: 1}) == [1, 2, 3]
 
 
 def area_under(curve) -> Decimal:

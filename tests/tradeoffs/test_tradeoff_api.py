@@ -94,7 +94,11 @@ def test_delays_in_weeks_when_the_arts_throughput_is_known(api, alice, rail):
     by_id = {f["id"]: f for f in body["features"]}
     # Small waits for Big's 40 points: 2 iterations, 4 weeks.
     assert (by_id[small.pk]["delay_iterations"], by_id[small.pk]["delay_weeks"]) == ("2", "4")
-    assert "(about 4 weeks at the ART's throughput)" in body["summary"]
+    # WSJF: Small 60 x 1 + Big 3 x 14 = 102; proposed: Big 3 x 13 + Small 60 x 14 = 879.
+    assert body["summary"] == (
+        "The proposed order delays 1 feature by about 4 weeks at the ART's throughput "
+        "(13 job-size units) and costs 777 more CoD × job-size units than the WSJF order."
+    )
 
 
 @pytest.mark.django_db

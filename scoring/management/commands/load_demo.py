@@ -10,10 +10,19 @@ from django.db import transaction
 from backlog.demo import demo_art_load, demo_logins_reset
 from backlog.models import Feature
 from backlog.signals import ranking_inputs_changed
-from scoring.estimation.demo import demo_load as estimation_demo_load
+from scoring import demo as scoring_demo
+from scoring.estimation import demo as estimation_demo
+from scoring.planning import demo as planning_demo
+from scoring.tradeoffs import demo as tradeoffs_demo
 
 # Each room's demo data, in this order, for a newly created demo ART: a function of (*, art).
-ROOM_DEMOS: tuple = (estimation_demo_load,)
+# scoring's ranking history first: pins and plans walk the ranks it leaves.
+ROOM_DEMOS: tuple = (
+    scoring_demo.demo_load,
+    tradeoffs_demo.demo_load,
+    planning_demo.demo_load,
+    estimation_demo.demo_load,
+)
 
 
 class Command(BaseCommand):
