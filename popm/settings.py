@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "scoring.rescoring",
     "scoring.roadmap",
     "scoring.outcomes",
+    "scoring.estimation",
 ]
 
 MIDDLEWARE = [

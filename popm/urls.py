@@ -21,6 +21,7 @@ api_urls = [
     path("", include("scoring.roadmap.api_urls")),
     path("", include("scoring.outcomes.api_urls")),
     path("", include("backlog.imports.api_urls")),
+    path("", include("scoring.estimation.api_urls")),
     path("", include("backlog.api_urls")),
 ]
 
@@ -36,6 +37,7 @@ urlpatterns = [
     path("", include("scoring.exports.urls")),
     path("", include("scoring.roadmap.urls")),
     path("", include("scoring.outcomes.urls")),
+    path("", include("scoring.estimation.urls")),
 ]
 
 # popm's own error pages (popm.error_pages), in the product's layout.

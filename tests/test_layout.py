@@ -40,6 +40,7 @@ def test_every_module_of_scoring_is_held_by_the_rooms_contract():
         "exports",
         "roadmap",
         "outcomes",
+        "estimation",
         "migrations",
         "__init__",
         "backlog_marks",

@@ -11,6 +11,7 @@ from backlog.demo import demo_art_load, demo_logins_reset
 from backlog.models import Feature
 from backlog.signals import ranking_inputs_changed
 from scoring import demo as scoring_demo
+from scoring.estimation import demo as estimation_demo
 from scoring.outcomes import demo as outcomes_demo
 from scoring.planning import demo as planning_demo
 from scoring.tradeoffs import demo as tradeoffs_demo
@@ -23,6 +24,7 @@ ROOM_DEMOS: tuple = (
     tradeoffs_demo.demo_load,
     planning_demo.demo_load,
     outcomes_demo.demo_load,
+    estimation_demo.demo_load,
 )
 
 
