@@ -15,6 +15,7 @@ PAGES_SCRIPT = """
 from django.contrib.auth.models import User
 from django.test import Client
 from backlog.models import Art, Feature, ProgramIncrement
+from scoring.estimation.models import EstimationSession
 
 art = Art.objects.get()
 pi = ProgramIncrement.objects.filter(art=art).order_by("start_date").first()
@@ -30,6 +31,22 @@ pages = [
     f"/api/features/{feature.pk}/rank-change/?since=2000-01-01", f"/api/features/{feature.pk}/history/",
     f"/api/arts/{art.pk}/backlog/?since=1", f"/arts/{art.pk}/backlog/?since=visit",
 ]
+pages += [
+    f"/arts/{art.pk}/epics/", f"/arts/{art.pk}/roadmap/", f"/api/arts/{art.pk}/forecast/",
+    f"/features/{feature.pk}/forecast/", f"/features/{feature.pk}/outcomes/", f"/arts/{art.pk}/flow/",
+    f"/arts/{art.pk}/outcomes/calibration/", f"/pis/{pi.pk}/objectives/", f"/pis/{pi.pk}/review/",
+    f"/api/pis/{pi.pk}/predictability/", f"/arts/{art.pk}/estimations/",
+] + [f"/estimations/{session_id}/" for session_id in EstimationSession.objects.values_list("pk", flat=True)]
+popm_pages = [
+    f"/arts/{art.pk}/imports/", f"/arts/{art.pk}/requests/", f"/arts/{art.pk}/estimations/new/",
+    f"/arts/{art.pk}/estimations/bias/", f"/features/{feature.pk}/indicators/",
+]
+for username in ("paula", "admin"):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    for url in popm_pages:
+        status = client.get(url, follow=True).status_code
+        assert status == 200, (username, url, status)
 checker = Client()
 checker.force_login(User.objects.get(username="paula"))
 assert checker.post(f"/arts/{art.pk}/rescoring-check/").status_code == 302, "the rescoring check ran"
