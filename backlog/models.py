@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +15,14 @@ from scoring.wsjf import SCALE, SCALE_TEXT
 
 
 WSJF_INPUTS = ("user_business_value", "time_criticality", "risk_reduction", "job_size")
+
+# Free text (descriptions, hypotheses, criteria, notes): room for a long page of prose, not
+# for a pasted megabyte. One limit, stated in the refusal, for every door (API, pages, admin).
+TEXT_LIMIT = 20_000
+text_limit = MaxLengthValidator(
+    TEXT_LIMIT,
+    message=f"Keep this to {TEXT_LIMIT:,} characters or fewer (this one has %(show_value)d).",
+)
 
 
 def validate_on_scale(value: int) -> None:
@@ -61,7 +69,7 @@ class Art(models.Model):
     """An Agile Release Train: a team of teams with one backlog."""
 
     name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[text_limit])
     popms = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="popm_arts", verbose_name="POPMs"
     )
@@ -143,7 +151,7 @@ class Epic(InArt):
     # The epic's issue key in Jira, as on Feature: how an import finds it again. Unique per
     # ART; null for epics made in popm.
     external_key = models.CharField(max_length=50, null=True, blank=True, editable=False)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[text_limit])
     user_business_value = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[validate_on_scale]
     )
@@ -223,9 +231,9 @@ class Feature(models.Model):
     # The issue key in the tracker the feature came from (Jira's "Issue key"): how an export
     # is written back there. Unique per ART; null for features made in popm.
     external_key = models.CharField(max_length=50, null=True, blank=True, editable=False)
-    description = models.TextField(blank=True)
-    benefit_hypothesis = models.TextField(blank=True)
-    acceptance_criteria = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[text_limit])
+    benefit_hypothesis = models.TextField(blank=True, validators=[text_limit])
+    acceptance_criteria = models.TextField(blank=True, validators=[text_limit])
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.BUSINESS)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.FUNNEL)
     user_business_value = models.PositiveSmallIntegerField(
@@ -354,7 +362,9 @@ class FeatureRequest(models.Model):
 
     stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="requests")
     feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="requests")
-    note = models.TextField(blank=True, help_text="What they asked for, in their own words.")
+    note = models.TextField(
+        blank=True, validators=[text_limit], help_text="What they asked for, in their own words."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

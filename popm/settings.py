@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "popm.input_limits.api_body_limit_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,6 +154,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 
+# Request bodies (JSON, forms) up to 1 MB: far above any real edit (text fields stop at
+# 20,000 characters), far below what would tie up a worker. Over it /api/ answers a JSON 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+
 LOGIN_URL = "backlog:login"
 LOGIN_REDIRECT_URL = "backlog:home"
 LOGOUT_REDIRECT_URL = "backlog:login"
@@ -171,6 +176,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "popm.api.PageSizePagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "popm.input_limits.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "popm.api.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
