@@ -10,7 +10,10 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, serializers, status
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -49,6 +52,32 @@ class PageSizePagination(PageNumberPagination):
                 }
             )
         return min(int(raw), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1  # page 0 or page_size 0 is a 404 / 400
+        return parameters
+
+
+class ApiMetadata(SimpleMetadata):
+    """OPTIONS answers name, description and formats; the fields of each method are in
+    /api/schema/ (DRF's default would build every view's serializer with no arguments)."""
+
+    def determine_metadata(self, request, view) -> dict:
+        metadata = super().determine_metadata(request, view)
+        metadata.pop("actions", None)
+        return metadata
+
+    def determine_actions(self, request, view) -> dict:
+        return {}
+
+
+def not_found(request, exception=None):
+    """handler404: a path under /api/ that matches no route answers in JSON, as the API does."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
 
 
 class ApiRefusal(exceptions.APIException):

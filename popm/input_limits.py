@@ -57,7 +57,8 @@ def body_too_large_message() -> str:
 
 
 def api_body_limit_middleware(get_response):
-    """Refuse an over-large body to /api/ with a JSON 413 before anything reads it. DRF reads a
+    """Refuse an over-large body to /api/ with a JSON 413 before anything reads it (and a query
+    parameter holding NUL with a JSON 400). DRF reads a
     JSON body from the stream, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE; a form body over it
     would otherwise end as Django's HTML 400 page."""
 
@@ -69,6 +70,12 @@ def api_body_limit_middleware(get_response):
                 length = 0
             if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
                 return JsonResponse({"detail": body_too_large_message()}, status=413)
+            # PostgreSQL cannot store or compare text holding NUL: say which parameter, not 500.
+            for name, values in request.GET.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    shown = name.replace("\x00", "\\0")
+                    message = f"{shown} must not contain NUL (\\0) characters."
+                    return JsonResponse({shown: [message]}, status=400)
         return get_response(request)
 
     return middleware

@@ -176,15 +176,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "popm.api.PageSizePagination",
-    "DEFAULT_PARSER_CLASSES": [
-        "popm.input_limits.DepthLimitedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # The API speaks JSON only (a form or multipart body is a 415): a garbled form body would
+    # otherwise read as no fields at all and a PATCH of nothing answer 200.
+    "DEFAULT_PARSER_CLASSES": ["popm.input_limits.DepthLimitedJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "popm.api.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_METADATA_CLASS": "popm.api.ApiMetadata",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "popm API",
@@ -197,6 +197,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The four WSJF inputs share one scale: one enum in the schema, not one per field.
     "ENUM_NAME_OVERRIDES": {"WsjfScaleEnum": [(value, value) for value in (1, 2, 3, 5, 8, 13, 20)]},
+    # Every operation's error answers (400/401/403/404, 409/413 on writes, 412/428 on versioned
+    # PATCH and DELETE) are documented in one place: popm/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "popm.schema.error_responses_document",
+    ],
 }
 
 # Celery: with no REDIS_URL (the local default) tasks run in-process, right after the

@@ -31,3 +31,5 @@ urlpatterns = [
     path("", include("scoring.rescoring.urls")),
     path("", include("scoring.exports.urls")),
 ]
+
+handler404 = "popm.api.not_found"

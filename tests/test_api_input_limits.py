@@ -71,3 +71,29 @@ def test_a_page_size_over_the_maximum_gets_the_maximum(api, alice, rail):
     FeatureFactory(art=rail)
     response = api(alice).get(f"/api/arts/{rail.pk}/backlog/", {"page_size": "5000"})
     assert response.status_code == 200
+
+
+def test_a_query_parameter_holding_nul_is_a_400_naming_it(api, alice, rail):
+    response = api(alice).get("/api/features/", {"external_key": "RAIL-\x001"})
+    assert response.status_code == 400
+    assert response.json() == {"external_key": ["external_key must not contain NUL (\\0) characters."]}
+
+
+def test_a_path_under_api_that_matches_nothing_is_a_json_404(api, alice, settings):
+    settings.DEBUG = False
+    response = api(alice).get("/api/tradeoffs/null,null/share/")
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+
+
+def test_options_answers_without_building_the_views_serializers(api, alice):
+    response = api(alice).options("/api/tc-proposals/0/accept/")
+    assert response.status_code == 200
+    assert "actions" not in response.json()
+
+
+def test_a_form_body_is_a_415_the_api_speaks_json(api, alice, rail):
+    feature = FeatureFactory(art=rail)
+    response = api(alice).patch(
+        f"/api/features/{feature.pk}/", "-13805", content_type="multipart/form-data; boundary=x"
+    )
+    assert response.status_code == 415
