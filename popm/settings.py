@@ -216,13 +216,28 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Longer than the longest task (a 100,000-feature run takes seconds), so a running task is
-# never handed to a second worker; a crashed worker's task comes back after this.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# A crashed worker's task would come back after this; popm does not wait for it: a running
+# run proves it is alive by its ART row lock, and the sweep below sends an orphaned one again
+# within seconds (scoring.services.scoring_runs_requeue_stale). Longer than the longest task,
+# so a running task is never handed to a second worker by the broker itself.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 600,
+    # With Redis unreachable a send fails fast: the edit that asked for a run is committed and
+    # answers at once; the run stays pending and the sweep sends it when Redis is back.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}
+# The workers keep trying to reach a lost broker (no give-up after 100 attempts).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE = {
+    # Every 15 s: a run not sent while the queue was down, or left by a dead worker, is sent
+    # again well within a minute of the broker or a new worker being back.
     "requeue-stale-scoring-runs": {
         "task": "scoring.requeue_stale_runs",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=15),
+        "options": {"expires": 14},
     },
     "nightly-rescore": {
         "task": "scoring.rescore_all_arts",
