@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "popm.urls"
@@ -120,7 +123,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # Admin = staff (docs/roles.md): staff accounts get every Django admin permission.
-AUTHENTICATION_BACKENDS = ["backlog.access.StaffAreAdminsBackend"]
+# django-axes first: it refuses a locked-out account-and-address pair before any password check.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "backlog.access.StaffAreAdminsBackend"]
+
+# Sign-in throttling (django-axes) on /login/ and /admin/login/: 5 wrong passwords for one
+# username from one address lock that pair out for DJANGO_LOGIN_COOLOFF_MINUTES (15); a right
+# password meanwhile is refused too. Other users, and the same user elsewhere, still sign in.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=int(env_str("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "popm.client_ip.client_ip_address"
+# Proxies in front of gunicorn that append to X-Forwarded-For (popm/client_ip.py).
+TRUSTED_PROXY_COUNT = int(env_str("DJANGO_TRUSTED_PROXIES", "1" if IS_PRODUCTION else "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
