@@ -5,6 +5,7 @@ over HTTP and sees them ranked by the real worker.
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import requests
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import connection
+from django.test import override_settings
 from rest_framework.authtoken.models import Token
 
 from backlog.access import POPM_GROUP
@@ -370,3 +372,100 @@ def test_with_the_queue_down_an_edit_is_saved_and_ranked_once_the_queue_is_back(
     finally:
         redis.kill()
         redis.wait()
+
+
+def test_the_production_build_and_start_commands_serve_pages_docs_and_static_files(tmp_path):
+    """popm/deploy.sh, as the Dockerfile and docker-compose.yml run it, under the production
+    settings: build (collectstatic with the manifest), then web (migrate, gunicorn)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    port = free_port()
+    secret = "processes-test-secret-" + "x" * 40
+    env = {
+        "PATH": f"{BIN}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": secret,
+        "DATABASE_URL": database_url_of_this_run(),
+        "REDIS_URL": settings.REDIS_URL,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    build = subprocess.run(
+        ["sh", "popm/deploy.sh", "build"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+
+    art = ArtFactory(name="Commerce")
+    user = User.objects.create_user("paula", password="pw-paula")
+    user.groups.add(Group.objects.get_or_create(name=POPM_GROUP)[0])
+    art.popms.add(user)
+    with override_settings(SECRET_KEY=secret):  # signed as the production server will read it
+        session = SessionStore()
+        session.update(
+            {
+                SESSION_KEY: str(user.pk),
+                BACKEND_SESSION_KEY: "backlog.access.StaffAreAdminsBackend",
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+            }
+        )
+        session.create()
+
+    log = tmp_path / "web.log"
+    with log.open("w") as log_file:
+        web = subprocess.Popen(
+            [
+                "sh",
+                "popm/deploy.sh",
+                "web",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--no-control-socket",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    services = {"web": Service("web", web, log)}
+    # As the TLS-terminating proxy forwards it: https, so no redirect and Secure cookies hold.
+    proxied = {"X-Forwarded-Proto": "https"}
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: answers_via_proxy(f"{url}/login/", proxied), 90, "gunicorn to answer", services)
+        login = requests.get(f"{url}/login/", headers=proxied, timeout=10)
+        assert login.status_code == 200
+        assert "max-age=31536000" in login.headers["Strict-Transport-Security"]
+        assert "script-src 'self'" in login.headers["Content-Security-Policy"]
+        stylesheet = re.search(r'href="(/static/popm/app\.[0-9a-f]{12}\.css)"', login.text)
+        assert stylesheet, "the page links the manifest's hashed stylesheet"
+        assert requests.get(url + stylesheet.group(1), headers=proxied, timeout=10).status_code == 200
+
+        signed_in = {**proxied, "Cookie": f"sessionid={session.session_key}"}
+        backlog = requests.get(f"{url}/arts/{art.pk}/backlog/", headers=signed_in, timeout=10)
+        assert backlog.status_code == 200, backlog.text[:2000]
+        assert "Commerce" in backlog.text
+        docs = requests.get(f"{url}/api/docs/", headers=signed_in, timeout=10)
+        assert docs.status_code == 200
+        plain = requests.get(f"{url}/login/", timeout=10, allow_redirects=False)
+        assert (plain.status_code, plain.headers["Location"]) == (301, f"https://127.0.0.1:{port}/login/")
+    finally:
+        web.terminate()
+        try:
+            web.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            web.kill()
+            web.wait()
+        print(f"\n----- web (exit {web.returncode}) -----\n{log.read_text(errors='replace')}")
+
+
+def answers_via_proxy(url: str, headers: dict) -> bool:
+    try:
+        return requests.get(url, headers=headers, timeout=5).status_code == 200
+    except requests.RequestException:
+        return False
