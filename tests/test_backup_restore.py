@@ -6,7 +6,6 @@ import subprocess
 
 import psycopg2
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from backlog.models import Art, Feature
@@ -15,6 +14,7 @@ from scoring.planning.models import Allocation, PlanCommit, TeamCapacity
 from scoring.services import scoring_run_execute
 from scoring.tradeoffs.models import Override
 from scoring.tradeoffs.services import override_create
+from tests.factories import demo_load
 
 pytestmark = [
     pytest.mark.processes,
@@ -47,7 +47,7 @@ def table_rows(cursor, table: str) -> list[str]:
 
 
 def test_a_dump_restored_into_a_fresh_database_has_the_same_backlog_plans_and_ledger(tmp_path):
-    call_command("load_demo")
+    demo_load()
     for run in ScoringRun.objects.filter(status=ScoringRun.Status.PENDING):
         scoring_run_execute(run_id=run.pk)  # rank now, without a worker
     art = Art.objects.first()

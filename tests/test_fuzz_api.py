@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.core.signals import got_request_exception, request_finished
 from rest_framework.authtoken.models import Token
+
+from tests.factories import demo_load
 
 pytestmark = [pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
@@ -82,7 +83,7 @@ def schemathesis_run(url: str, token: str, tmp_path: Path, seed: int) -> subproc
 def test_fuzzing_the_api_as_admin_and_popm_finds_no_server_error_and_no_schema_violation(
     live_server, tmp_path, counted
 ):
-    call_command("load_demo")
+    demo_load()
     tokens = {
         "popm": Token.objects.get_or_create(user=User.objects.get(username="paula"))[0].key,
         "admin": Token.objects.get_or_create(user=User.objects.get(username="admin"))[0].key,
