@@ -72,6 +72,9 @@ def api_body_limit_middleware(get_response):
                 return JsonResponse({"detail": body_too_large_message()}, status=413)
             # PostgreSQL cannot store or compare text holding NUL: say which parameter, not 500.
             for name, values in request.GET.lists():
+                if len(values) > 1:  # every API parameter takes one value: which one was meant?
+                    message = f"{name} was given {len(values)} times; give it once."
+                    return JsonResponse({name: [message]}, status=400)
                 if "\x00" in name or any("\x00" in value for value in values):
                     shown = name.replace("\x00", "\\0")
                     message = f"{shown} must not contain NUL (\\0) characters."

@@ -95,7 +95,13 @@ def _empty_filter_allowed(parameter: dict) -> None:
     """A choice filter sent empty (?status=) is no filter, as DRF reads query parameters: the
     schema says so instead of promising a 400 the API never gives."""
     schema = parameter.get("schema", {})
-    if parameter.get("in") == "query" and "enum" in schema and "" not in schema["enum"]:
+    if parameter.get("in") != "query":
+        return
+    if schema.get("type") == "integer":  # ?pi= is no PI filter, ?page= the first page
+        parameter["schema"] = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
+        parameter["description"] = (parameter.get("description", "") + " Empty: no filter.").strip()
+        return
+    if "enum" in schema and "" not in schema["enum"]:
         schema["enum"] = [*schema["enum"], ""]
         schema.pop("minLength", None)
         parameter["description"] = (parameter.get("description", "") + " Empty: no filter.").strip()

@@ -97,3 +97,11 @@ def test_a_form_body_is_a_415_the_api_speaks_json(api, alice, rail):
         f"/api/features/{feature.pk}/", "-13805", content_type="multipart/form-data; boundary=x"
     )
     assert response.status_code == 415
+
+
+def test_a_query_parameter_given_twice_is_a_400_naming_it(api, alice, rail):
+    response = api(alice).get("/api/features/?page=1&page=2")
+    assert (response.status_code, response.json()) == (
+        400,
+        {"page": ["page was given 2 times; give it once."]},
+    )
