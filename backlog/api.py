@@ -163,7 +163,10 @@ class FeatureSerializer(InArtSerializer):
     version = serializers.IntegerField(
         required=False,
         min_value=1,
-        help_text="On update: the version you edited. A stale one is refused with 412.",
+        help_text=(
+            "On update: the version you edited (or an If-Match header); a stale one is refused with "
+            "412, none at all with 428."
+        ),
     )
 
     class Meta:
@@ -308,16 +311,42 @@ class StakeholderViewSet(ArtScopedViewSet):
         return super().get_queryset().prefetch_related("requests")
 
 
-def expected_version(request, body_version: int | None) -> int | None:
-    """The version the client edited: the body's `version`, else the If-Match header."""
+class PreconditionRequired(exceptions.APIException):
+    """A write to a versioned resource that names no version: it could overwrite an edit the
+    client never saw, so it is refused before anything is changed."""
+
+    status_code = 428
+    default_code = "precondition_required"
+    default_detail = (
+        "This resource is versioned: send the version you edited as `version` in the body or as an "
+        'If-Match header (e.g. If-Match: "3"); If-Match: * changes whatever version is there.'
+    )
+
+
+# The precondition of a write, as the client sent it: a version, or ANY_VERSION for If-Match: *.
+ANY_VERSION = None
+
+
+def expected_version(request, body_version: Any = None, *, required: bool = False) -> int | None:
+    """The version the client edited: the body's `version`, else the If-Match header;
+    ANY_VERSION for If-Match: * ("whatever is there", RFC 9110). Neither: ANY_VERSION, or 428
+    when `required` (a PATCH or DELETE of a versioned resource)."""
     if body_version is not None:
+        if isinstance(body_version, str) and body_version.isdigit():
+            body_version = int(body_version)
+        if isinstance(body_version, bool) or not isinstance(body_version, int) or body_version < 1:
+            raise serializers.ValidationError({"version": ["version must be a whole number of 1 or more."]})
         return body_version
     header = request.headers.get("If-Match", "").strip()
-    if header in ("", "*"):  # "*": any current version will do (RFC 9110)
-        return None
+    if header == "":
+        if required:
+            raise PreconditionRequired()
+        return ANY_VERSION
+    if header == "*":
+        return ANY_VERSION
     match = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', header)
     if not match:
-        raise serializers.ValidationError({"If-Match": 'If-Match must be a version, e.g. "3".'})
+        raise serializers.ValidationError({"If-Match": 'If-Match must be a version, e.g. "3", or *.'})
     return int(match.group(1))
 
 
@@ -390,7 +419,7 @@ class FeatureViewSet(ArtScopedViewSet):
 
     def perform_update(self, serializer: FeatureSerializer) -> None:
         data = dict(serializer.validated_data)
-        version = expected_version(self.request, data.pop("version", None))
+        version = expected_version(self.request, data.pop("version", None), required=True)
         # A stale version raises VersionConflict: popm.api answers 412 with the current feature.
         serializer.instance = services.feature_update(
             feature=serializer.instance,
@@ -402,7 +431,13 @@ class FeatureViewSet(ArtScopedViewSet):
 
     def perform_destroy(self, instance: Feature) -> None:
         self.check_can_write(instance.art_id)
-        services.feature_delete(feature=instance, acting_user=self.request.user, door=FeatureChange.Door.API)
+        body = self.request.data if isinstance(self.request.data, dict) else {}
+        services.feature_delete(
+            feature=instance,
+            acting_user=self.request.user,
+            door=FeatureChange.Door.API,
+            expected_version=expected_version(self.request, body.get("version"), required=True),
+        )
 
     def retrieve(self, request, *args, **kwargs) -> Response:
         return with_etag(super().retrieve(request, *args, **kwargs))

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,6 +19,14 @@ WSJF_INPUTS = ("user_business_value", "time_criticality", "risk_reduction", "job
 # Estimate and Job Size sit side by side and are easy to mix up: one hint each, shown where both are.
 ESTIMATE_HINT = "Story points, for capacity: how much of a PI it takes. Not the Job Size."
 JOB_SIZE_HINT = "Relative size 1–20 on the WSJF scale: what WSJF divides by. Not story points."
+
+# Free text (descriptions, hypotheses, criteria, notes): room for a long page of prose, not
+# for a pasted megabyte. One limit, stated in the refusal, for every door (API, pages, admin).
+TEXT_LIMIT = 20_000
+text_limit = MaxLengthValidator(
+    TEXT_LIMIT,
+    message=f"Keep this to {TEXT_LIMIT:,} characters or fewer (this one has %(show_value)d).",
+)
 
 
 def validate_on_scale(value: int) -> None:
@@ -65,7 +73,7 @@ class Art(models.Model):
     """An Agile Release Train: a team of teams with one backlog."""
 
     name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[text_limit])
     popms = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="popm_arts", verbose_name="POPMs"
     )
@@ -156,7 +164,7 @@ class Epic(InArt):
     # The epic's issue key in Jira, as on Feature: how an import finds it again. Unique per
     # ART; null for epics made in popm.
     external_key = models.CharField(max_length=50, null=True, blank=True, editable=False)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[text_limit])
     user_business_value = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[validate_on_scale]
     )
@@ -246,9 +254,9 @@ class Feature(models.Model):
     # The issue key in the tracker the feature came from (Jira's "Issue key"): how an export
     # is written back there. Unique per ART; null for features made in popm.
     external_key = models.CharField(max_length=50, null=True, blank=True, editable=False)
-    description = models.TextField(blank=True)
-    benefit_hypothesis = models.TextField(blank=True)
-    acceptance_criteria = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[text_limit])
+    benefit_hypothesis = models.TextField(blank=True, validators=[text_limit])
+    acceptance_criteria = models.TextField(blank=True, validators=[text_limit])
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.BUSINESS)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.FUNNEL)
     user_business_value = models.PositiveSmallIntegerField(
@@ -408,8 +416,12 @@ class FeatureRequest(models.Model):
         Feature, null=True, blank=True, on_delete=models.CASCADE, related_name="requests"
     )
     title = models.CharField(max_length=200, blank=True, help_text="A new idea's title, in their words.")
-    description = models.TextField(blank=True, help_text="A new idea: what they need and why.")
-    note = models.TextField(blank=True, help_text="What they asked for, in their own words.")
+    description = models.TextField(
+        blank=True, validators=[text_limit], help_text="A new idea: what they need and why."
+    )
+    note = models.TextField(
+        blank=True, validators=[text_limit], help_text="What they asked for, in their own words."
+    )
     # A "+1" on a feature is in as soon as it is made (every door that links a stakeholder to a
     # feature means that); a new idea is made NEW by backlog.services.feature_idea_submit.
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACCEPTED)
@@ -417,7 +429,9 @@ class FeatureRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     triaged_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(blank=True, help_text="Why it was declined (or a note on the triage).")
+    reason = models.TextField(
+        blank=True, validators=[text_limit], help_text="Why it was declined (or a note on the triage)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -236,9 +236,24 @@ def feature_update(
 
 
 @transaction.atomic
-def feature_delete(*, feature: Feature, acting_user: Any, door: str, source: str = "") -> None:
-    """Delete the feature; its history stays, ending with a row that says it was deleted."""
+def feature_delete(
+    *, feature: Feature, acting_user: Any, door: str, source: str = "", expected_version: int | None = None
+) -> None:
+    """Delete the feature; its history stays, ending with a row that says it was deleted.
+
+    A stale expected_version raises VersionConflict. The delete waits for a scoring run of the
+    ART in progress (the run holds the ART's row lock): the run then either saw the feature and
+    recorded its score before the delete, or runs after it and never sees it, so neither the
+    delete nor the run meets the other's half-written rows.
+    """
     art_id = feature.art_id
+    Art.objects.select_for_update(no_key=True).filter(pk=art_id).first()
+    current = Feature.objects.select_for_update().filter(pk=feature.pk).first()
+    if current is None:
+        return  # deleted meanwhile by someone else: what was asked for is true
+    if expected_version is not None and expected_version != current.version:
+        raise VersionConflict(current)
+    feature = current
     _history_write(
         feature=feature,
         action=FeatureChange.Action.DELETED,

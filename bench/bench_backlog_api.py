@@ -81,6 +81,8 @@ def gunicorn_start(port: int, workers: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_ENV": "production",
+        # Plain http on loopback, no TLS proxy in front: no redirect to https.
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",

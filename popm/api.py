@@ -8,14 +8,17 @@ and body here, in one table, so API views need no try/except.
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, serializers, status
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from backlog.errors import Conflict, InputError
 from backlog.services import VersionConflict
+from popm.input_limits import BodyTooLarge
 
 _TIMESTAMP_FIELD = serializers.DateTimeField()
 
@@ -27,11 +30,45 @@ def timestamp_text(moment: datetime) -> str:
 
 
 class PageSizePagination(PageNumberPagination):
-    """count / next / previous / results; ?page_size= up to 1000."""
+    """count / next / previous / results; ?page_size= up to 1000 (more gets 1000); a page_size
+    that is not a whole number of 1 or more is a 400 naming it, not silently the default."""
 
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        if not raw.isdigit() or int(raw) < 1:
+            raise serializers.ValidationError(
+                {
+                    "page_size": [
+                        f"page_size must be a whole number from 1 to {self.max_page_size}, not {raw!r}."
+                    ]
+                }
+            )
+        return min(int(raw), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1  # page 0 or page_size 0 is a 404 / 400
+        return parameters
+
+
+class ApiMetadata(SimpleMetadata):
+    """OPTIONS answers name, description and formats; the fields of each method are in
+    /api/schema/ (DRF's default would build every view's serializer with no arguments)."""
+
+    def determine_metadata(self, request, view) -> dict:
+        metadata = super().determine_metadata(request, view)
+        metadata.pop("actions", None)
+        return metadata
+
+    def determine_actions(self, request, view) -> dict:
+        return {}
 
 
 class ApiRefusal(exceptions.APIException):
@@ -51,6 +88,8 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
 def api_exception(exc: Exception, context: dict) -> Exception:
     """The DRF exception for an app's error; anything else as it is (DRF's own handler
     already answers Http404 with 404 and PermissionDenied with 403)."""
+    if isinstance(exc, RequestDataTooBig):
+        return BodyTooLarge()
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return serializers.ValidationError(exc.message_dict)

@@ -6,7 +6,7 @@ Django's technical page, which lists every route. API requests keep their JSON a
 """
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
 API_PREFIX = "/api/"
@@ -31,6 +31,9 @@ def _reason(exception: Exception | None) -> str:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # A path under /api/ that matches no route answers in JSON, as the API does.
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Not found."}, status=404)
     return _page(request, 404)
 
 

@@ -8,12 +8,13 @@ keeps a plain name: admin, and the API's schema and docs (api-schema, api-docs).
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 api_urls = [
     path("", include("scoring.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("scoring.planning.api_urls")),
     path("", include("scoring.tradeoffs.api_urls")),
     path("", include("scoring.rescoring.api_urls")),

@@ -22,6 +22,8 @@ class ScoringRun(models.Model):
         PIN = "pin", "Pin"
 
     UNFINISHED = (Status.PENDING, Status.RUNNING, Status.FAILED)
+    # The start of `error` on a pending run whose message could not be sent (broker down).
+    QUEUE_DOWN = "queue unreachable"
 
     art = models.ForeignKey(Art, on_delete=models.CASCADE, related_name="scoring_runs")
     trigger = models.CharField(max_length=20, choices=Trigger.choices)

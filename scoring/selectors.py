@@ -165,3 +165,11 @@ def art_scores_current(*, art_id: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT NOT {art_scores_unsettled_sql('%s')}", [art_id, art_id])
         return bool(cursor.fetchone()[0])
+
+
+def art_queue_down(*, art_id: int) -> bool:
+    """True while the ART's pending run could not be sent to the workers (the broker was
+    unreachable): the edit is saved, the ranking waits for the queue."""
+    return ScoringRun.objects.filter(
+        art_id=art_id, status=ScoringRun.Status.PENDING, error__startswith=ScoringRun.QUEUE_DOWN
+    ).exists()

@@ -27,7 +27,6 @@ def scoring_run_request(*, art_id: int, trigger: str, acting_user: Any = None) -
 
     Returns the new run, or None when an existing pending run absorbs the request.
     """
-    from scoring.tasks import scoring_run_task
 
     try:
         with transaction.atomic():
@@ -38,8 +37,31 @@ def scoring_run_request(*, art_id: int, trigger: str, acting_user: Any = None) -
             )
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: scoring_run_task.delay(run.pk))
+    transaction.on_commit(lambda: scoring_run_send(run.pk))
     return run
+
+
+# On a pending run whose message could not be sent: the page says the queue is down, and the
+# next sweep (scoring_runs_requeue_stale, every 15 s from beat) sends it again at once.
+QUEUE_DOWN = ScoringRun.QUEUE_DOWN
+
+
+def scoring_run_send(run_id: int) -> bool:
+    """Send the run to the workers. With the broker unreachable the edit that asked for it is
+    committed all the same: the run stays pending, marked, and is sent again by the sweep.
+    Never raises (it runs after the commit, in the request that made the edit)."""
+    from scoring.tasks import scoring_run_task
+
+    try:
+        scoring_run_task.delay(run_id)
+    except Exception as error:  # kombu's OperationalError, a refused or timed-out connection
+        log.warning("scoring run %s stays pending, not sent: %s", run_id, error)
+        ScoringRun.objects.filter(pk=run_id, status=ScoringRun.Status.PENDING).update(
+            error=f"{QUEUE_DOWN}: {type(error).__name__}: {error}"[:500]
+        )
+        return False
+    ScoringRun.objects.filter(pk=run_id, error__startswith=QUEUE_DOWN).update(error="")
+    return True
 
 
 def _claim(run_id: int) -> bool:
@@ -102,6 +124,11 @@ def scoring_run_execute(*, run_id: int) -> ScoringRun | None:
             # NO KEY: an edit's history row references the ART (FOR KEY SHARE); a full FOR
             # UPDATE would make it wait on the run while the run waits on the edited feature.
             Art.objects.select_for_update(no_key=True).filter(pk=run.art_id).first()
+            # Under the lock, the run as it is now: a second delivery of a run that another
+            # worker finished meanwhile (a re-sent run, a broker's re-delivery) changes nothing.
+            status = ScoringRun.objects.filter(pk=run_id).values_list("status", flat=True).first()
+            if status in (None, ScoringRun.Status.DONE):
+                return run
             rows = list(
                 Feature.objects.filter(art_id=run.art_id)
                 .annotate(rescored=_rescored_since_last_run(run))
@@ -215,26 +242,48 @@ def _scores_store_postgresql(
 
 
 def scoring_runs_requeue_stale(
-    *, waiting_seconds: int = 120, running_seconds: int = 900, max_attempts: int = 5
+    *, waiting_seconds: int = 120, running_grace_seconds: int = 10, max_attempts: int = 5
 ) -> int:
-    """Send again the runs whose message was lost, whose worker died or whose attempt failed.
+    """Send again the runs whose message was lost or never sent, whose worker died or whose
+    attempt failed. Returns how many were sent.
 
-    Returns how many were sent. Safe against a run that is in fact still going: runs of one
-    ART are serialised, and a second execution of the same run changes nothing.
+    A running run proves it is alive by the ART row lock its transaction holds from start to
+    end: when its worker dies, PostgreSQL ends the transaction and the lock is free. A run
+    marked running whose ART is not locked (past a grace for the moment between claiming it and
+    taking the lock) is orphaned and sent again. Safe against a run that is in fact still
+    going: runs of one ART are serialised, and a run finished meanwhile is not redone.
     """
-    from scoring.tasks import scoring_run_task
-
     now = timezone.now()
+    unsent = Q(status=ScoringRun.Status.PENDING, error__startswith=QUEUE_DOWN)
     waiting = Q(status__in=[ScoringRun.Status.PENDING, ScoringRun.Status.FAILED]) & Q(
         requested_at__lt=now - timedelta(seconds=waiting_seconds)
     )
-    stuck = Q(status=ScoringRun.Status.RUNNING, started_at__lt=now - timedelta(seconds=running_seconds))
+    running = ScoringRun.objects.filter(
+        status=ScoringRun.Status.RUNNING,
+        started_at__lt=now - timedelta(seconds=running_grace_seconds),
+        attempts__lt=max_attempts,
+    ).values_list("pk", "art_id")
     run_ids = list(
-        ScoringRun.objects.filter(waiting | stuck, attempts__lt=max_attempts).values_list("pk", flat=True)
+        ScoringRun.objects.filter(unsent | waiting, attempts__lt=max_attempts).values_list("pk", flat=True)
     )
-    for run_id in run_ids:
-        scoring_run_task.delay(run_id)
-    return len(run_ids)
+    run_ids += _runs_whose_worker_died(list(running))
+    return sum(scoring_run_send(run_id) for run_id in run_ids)
+
+
+def _runs_whose_worker_died(running: list[tuple[int, int]]) -> list[int]:
+    """Of (run, ART) pairs marked running, the runs whose ART no transaction holds locked."""
+    if not running:
+        return []
+    with transaction.atomic():
+        unlocked = set(
+            Art.objects.select_for_update(no_key=True, skip_locked=True)
+            .filter(pk__in={art_id for _, art_id in running})
+            .values_list("pk", flat=True)
+        )
+    orphaned = [run_id for run_id, art_id in running if art_id in unlocked]
+    for run_id in orphaned:
+        log.warning("scoring run %s was left running by a worker that died: sending it again", run_id)
+    return orphaned
 
 
 def scoring_runs_request_all(*, trigger: str = ScoringRun.Trigger.SCHEDULE) -> int:

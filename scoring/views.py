@@ -34,7 +34,9 @@ PAGE_SIZE = 1000
 
 def _scoring_status(art: Art) -> dict:
     last_run = selectors.last_done_run(art_id=art.pk)
-    return {"art": art, "scores_current": art_scores_current(art_id=art.pk), "last_run": last_run}
+    current = art_scores_current(art_id=art.pk)
+    queue_down = not current and selectors.art_queue_down(art_id=art.pk)
+    return {"art": art, "scores_current": current, "queue_down": queue_down, "last_run": last_run}
 
 
 def _moves_since_load(request: HttpRequest, art: Art) -> tuple[dict, datetime | None]:

@@ -116,3 +116,16 @@ def art_rank_now(art: Art) -> ScoringRun | None:
     thread (no queue, no worker). Returns the run."""
     run = ScoringRun.objects.create(art=art, trigger=ScoringRun.Trigger.MANUAL)
     return scoring_run_execute(run_id=run.pk)
+
+
+def demo_load() -> None:
+    """`manage.py load_demo`, also after a transactional test flushed the roles' groups (a data
+    migration makes them; a flush removes them)."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from backlog.access import POPM_GROUP, STAKEHOLDER_GROUP
+
+    for name in (POPM_GROUP, STAKEHOLDER_GROUP):
+        Group.objects.get_or_create(name=name)
+    call_command("load_demo")

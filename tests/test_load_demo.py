@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
+from django.http import HttpRequest
 
 from backlog.access import arts_visible_to, user_can_edit_art
 from backlog.models import Art, Epic, Feature, FeatureRequest, ProgramIncrement, Stakeholder, Team
@@ -85,7 +86,7 @@ def test_printed_logins_sign_in_as_a_popm_and_a_stakeholder_of_the_art(client):
     art = Art.objects.get()
     assert set(logins) == {"POPM", "Stakeholder", "Admin"}
     for role, (username, password) in logins.items():
-        assert client.login(username=username, password=password), role
+        assert client.login(request=HttpRequest(), username=username, password=password), role
     popm = get_user_model().objects.get(username=logins["POPM"][0])
     stakeholder = Stakeholder.objects.get(user__username=logins["Stakeholder"][0])
     assert user_can_edit_art(popm, art.pk)
@@ -103,13 +104,13 @@ def test_loading_again_adds_nothing_and_prints_fresh_passwords(client):
         role: username for role, (username, _) in second.items()
     }
     username, old_password = first["POPM"]
-    assert not client.login(username=username, password=old_password)
-    assert client.login(username=username, password=second["POPM"][1])
+    assert not client.login(request=HttpRequest(), username=username, password=old_password)
+    assert client.login(request=HttpRequest(), username=username, password=second["POPM"][1])
 
 
 def _login(client, logins, role):
     username, password = logins[role]
-    assert client.login(username=username, password=password)
+    assert client.login(request=HttpRequest(), username=username, password=password)
 
 
 def test_scores_say_who_set_them_and_when_and_some_are_stale(client):

@@ -93,3 +93,65 @@ def test_a_misconfigured_production_refuses_to_start_and_says_why(env, message):
     assert started.returncode != 0
     assert f"ImproperlyConfigured: {message}" in started.stderr
     assert started.stdout == ""
+
+
+def test_the_deploy_check_finds_nothing_to_warn_about_in_production():
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env={"PATH": "/usr/bin:/bin", **PRODUCTION},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "System check identified no issues" in checked.stdout
+    assert "WARNINGS" not in checked.stdout + checked.stderr
+
+
+PRODUCTION_RESPONSES = (
+    "import django, json; django.setup(); from django.test import Client; c = Client(); "
+    "https = c.get('/api/schema/', HTTP_X_FORWARDED_PROTO='https'); plain = c.get('/api/schema/'); "
+    "print(json.dumps({'status': https.status_code, 'headers': dict(https.headers), "
+    "'plain': plain.status_code, 'location': plain.headers.get('Location')}))"
+)
+
+
+def production_responses(**env: str) -> dict:
+    import json
+
+    started = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_RESPONSES],
+        cwd=BASE_DIR,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "popm.settings",
+            **PRODUCTION,
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode == 0, started.stderr
+    return json.loads(started.stdout.strip().splitlines()[-1])
+
+
+def test_production_answers_carry_hsts_csp_and_redirect_plain_http_to_https():
+    answer = production_responses()
+    headers = answer["headers"]
+    assert answer["status"] == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    csp = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+    assert csp["script-src"] == "'self'"
+    assert "unsafe-inline" not in csp["script-src"] and "unsafe-eval" not in csp["default-src"]
+    assert csp["object-src"] == "'none'" and csp["frame-ancestors"] == "'none'"
+    assert (headers["X-Frame-Options"], headers["X-Content-Type-Options"]) == ("DENY", "nosniff")
+    assert (answer["plain"], answer["location"]) == (301, "https://testserver/api/schema/")
+
+
+def test_hsts_duration_and_the_ssl_redirect_are_configurable():
+    answer = production_responses(DJANGO_HSTS_SECONDS="600", DJANGO_SECURE_SSL_REDIRECT="false")
+    assert answer["headers"]["Strict-Transport-Security"] == "max-age=600; includeSubDomains"
+    assert answer["plain"] == 200

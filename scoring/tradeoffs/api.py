@@ -139,10 +139,12 @@ class SavedTradeoffInput(TradeoffInput):
 
 
 class SavedTradeoffListApi(APIView):
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS  # also tells the schema the list is paged
+
     @extend_schema(responses={200: SavedTradeoffOutput(many=True)}, operation_id="art_tradeoffs_list")
     def get(self, request: Request, art_id: int) -> Response:
         art = art_visible_or_404(request.user, art_id)
-        paginator = api_settings.DEFAULT_PAGINATION_CLASS()  # popm.api's, as for every API list
+        paginator = self.pagination_class()  # popm.api's, as for every API list
         page = paginator.paginate_queryset(selectors.saved_tradeoffs(art_id=art.pk), request, view=self)
         return paginator.get_paginated_response(SavedTradeoffOutput(page, many=True).data)
 
@@ -238,7 +240,7 @@ class OverrideInput(serializers.Serializer):
 class OverrideOutput(serializers.ModelSerializer):
     feature_title = serializers.CharField(source="feature.title")
     created_by = serializers.StringRelatedField()
-    removed_by = serializers.StringRelatedField()
+    removed_by = serializers.StringRelatedField(allow_null=True)  # null while the pin is active
     active = serializers.BooleanField(source="is_active")
 
     class Meta:
@@ -263,11 +265,13 @@ class OverrideOutput(serializers.ModelSerializer):
 
 
 class OverrideListApi(APIView):
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS  # also tells the schema the list is paged
+
     @extend_schema(responses={200: OverrideOutput(many=True)}, operation_id="art_overrides_list")
     def get(self, request: Request, art_id: int) -> Response:
         """The override ledger: every pin, newest first, removed ones included."""
         art = art_visible_or_404(request.user, art_id)
-        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.overrides_ledger(art_id=art.pk), request, view=self)
         return paginator.get_paginated_response(OverrideOutput(page, many=True).data)
 

@@ -148,17 +148,35 @@ def test_patch_with_the_current_if_match_header_is_accepted(api, alice, feature)
     assert (response.data["title"], response.data["version"]) == ("Stored cards", 2)
 
 
-def test_patch_without_a_version_applies_to_the_current_one(api, alice, feature):
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_a_write_without_version_or_if_match_gets_428_and_changes_nothing(api, alice, feature, method):
+    before = feature_row(feature)
+    response = getattr(api(alice), method)(f"/api/features/{feature.pk}/", {"title": "Blind"}, format="json")
+    assert response.status_code == 428
+    assert "send the version you edited as `version`" in response.json()["detail"]
+    assert "If-Match: *" in response.json()["detail"]
+    assert feature_row(feature) == before
+
+
+def test_delete_with_a_stale_version_gets_412_and_keeps_the_feature(api, alice, feature):
     client = api(alice)
-    client.patch(f"/api/features/{feature.pk}/", {"title": "One"}, format="json")
-    response = client.patch(f"/api/features/{feature.pk}/", {"title": "Two"}, format="json")
-    assert (response.status_code, response.data["version"]) == (200, 3)
+    client.patch(f"/api/features/{feature.pk}/", {"title": "One", "version": 1}, format="json")
+    response = client.delete(f"/api/features/{feature.pk}/", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 412
+    assert response.json()["current"]["version"] == 2
+    assert Feature.objects.filter(pk=feature.pk).exists()
+    assert client.delete(f"/api/features/{feature.pk}/", {"version": 2}, format="json").status_code == 204
 
 
 @pytest.mark.parametrize("how", ["body", "if-match"])
 def test_a_stale_version_gets_412_with_the_current_data_and_overwrites_nothing(api, alice, feature, how):
     client = api(alice)
-    client.patch(f"/api/features/{feature.pk}/", {"title": "Newer title", "job_size": 8}, format="json")
+    client.patch(
+        f"/api/features/{feature.pk}/",
+        {"title": "Newer title", "job_size": 8},
+        format="json",
+        HTTP_IF_MATCH="*",
+    )
     before = feature_row(feature)
     if how == "body":
         response = client.patch(
@@ -231,7 +249,7 @@ def test_a_pi_epic_or_team_of_another_art_is_refused(api, alice, rail, sea, feat
     client = api(alice)
     before = feature_row(feature)
     created = client.post("/api/features/", {"art": rail.pk, "title": "New", field: other.pk}, format="json")
-    patched = client.patch(f"/api/features/{feature.pk}/", {field: other.pk}, format="json")
+    patched = client.patch(f"/api/features/{feature.pk}/", {field: other.pk, "version": 1}, format="json")
     for response in (created, patched):
         assert response.status_code == 400
         assert response.data[field] == [f"{label} must belong to this feature's ART."]
@@ -240,7 +258,9 @@ def test_a_pi_epic_or_team_of_another_art_is_refused(api, alice, rail, sea, feat
 
 
 def test_a_feature_cannot_move_to_another_art(api, admin_user, sea, feature):
-    response = api(admin_user).patch(f"/api/features/{feature.pk}/", {"art": sea.pk}, format="json")
+    response = api(admin_user).patch(
+        f"/api/features/{feature.pk}/", {"art": sea.pk, "version": 1}, format="json"
+    )
     assert response.status_code == 400
     assert response.data["art"] == ["This feature cannot move to another ART."]
     assert feature_row(feature)["art_id"] == feature.art_id
@@ -254,7 +274,9 @@ def test_estimate_points_below_half_a_point_is_refused(api, alice, feature):
 
 def test_score_columns_and_version_cannot_be_written(api, alice, feature):
     response = api(alice).patch(
-        f"/api/features/{feature.pk}/", {"wsjf": "99.00", "rank": 1, "cost_of_delay": 60}, format="json"
+        f"/api/features/{feature.pk}/",
+        {"wsjf": "99.00", "rank": 1, "cost_of_delay": 60, "version": 1},
+        format="json",
     )
     assert response.status_code == 200
     assert (response.data["wsjf"], response.data["rank"], response.data["cost_of_delay"]) == ("2.60", 1, 13)
@@ -263,7 +285,7 @@ def test_score_columns_and_version_cannot_be_written(api, alice, feature):
 
 
 def test_delete_removes_the_feature(api, alice, feature):
-    response = api(alice).delete(f"/api/features/{feature.pk}/")
+    response = api(alice).delete(f"/api/features/{feature.pk}/", HTTP_IF_MATCH='"1"')
     assert response.status_code == 204
     assert not Feature.objects.filter(pk=feature.pk).exists()
     assert api(alice).get(f"/api/features/{feature.pk}/").status_code == 404
@@ -282,14 +304,16 @@ def test_a_change_that_decides_the_rank_queues_a_scoring_run(
     api, alice, rail, feature, change, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = api(alice).patch(f"/api/features/{feature.pk}/", change, format="json")
+        response = api(alice).patch(f"/api/features/{feature.pk}/", {**change, "version": 1}, format="json")
     assert response.status_code == 200, response.data
     assert pending_runs(rail) == 1
 
 
 def test_a_change_of_title_only_queues_no_run(api, alice, rail, feature, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        api(alice).patch(f"/api/features/{feature.pk}/", {"title": "Stored cards"}, format="json")
+        api(alice).patch(
+            f"/api/features/{feature.pk}/", {"title": "Stored cards", "version": 1}, format="json"
+        )
     assert pending_runs(rail) == 0
 
 
@@ -302,7 +326,7 @@ def test_creating_and_deleting_queue_a_scoring_run(
     assert pending_runs(rail) == 1
     ScoringRun.objects.filter(art=rail).delete()
     with django_capture_on_commit_callbacks(execute=True):
-        client.delete(f"/api/features/{feature.pk}/")
+        client.delete(f"/api/features/{feature.pk}/", HTTP_IF_MATCH="*")
     assert pending_runs(rail) == 1
 
 
@@ -318,7 +342,7 @@ def test_the_etag_of_a_patch_is_the_if_match_of_the_next_one(api, alice, feature
 
 def test_if_match_star_accepts_any_current_version(api, alice, feature):
     client = api(alice)
-    client.patch(f"/api/features/{feature.pk}/", {"title": "One"}, format="json")
+    client.patch(f"/api/features/{feature.pk}/", {"title": "One", "version": 1}, format="json")
     response = client.patch(
         f"/api/features/{feature.pk}/", {"title": "Two"}, format="json", HTTP_IF_MATCH="*"
     )

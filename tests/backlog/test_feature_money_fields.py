@@ -10,7 +10,12 @@ def test_popm_sets_money_view_fields_through_the_feature_api(api, alice, rail):
     feature = FeatureFactory(art=rail)
     response = api(alice).patch(
         f"/api/features/{feature.pk}/",
-        {"cost_of_delay_per_week": "12000.50", "duration_weeks": "3.5", "urgency_profile": "fixed_date"},
+        {
+            "cost_of_delay_per_week": "12000.50",
+            "duration_weeks": "3.5",
+            "urgency_profile": "fixed_date",
+            "version": feature.version,
+        },
         format="json",
     )
     assert response.status_code == 200, response.data

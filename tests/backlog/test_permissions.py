@@ -129,9 +129,12 @@ def test_writes_follow_the_roles_table(persona, resource, action, client_of, rai
     if action == "create":
         response = client.post(resource.path, resource.create_body(rail_train), format="json")
     elif action == "patch":
-        response = client.patch(f"{resource.path}{item.pk}/", resource.patch_body, format="json")
+        # If-Match: * ("whatever is there"): a versioned resource needs a precondition (428).
+        response = client.patch(
+            f"{resource.path}{item.pk}/", resource.patch_body, format="json", HTTP_IF_MATCH="*"
+        )
     else:
-        response = client.delete(f"{resource.path}{item.pk}/")
+        response = client.delete(f"{resource.path}{item.pk}/", HTTP_IF_MATCH="*")
     expected = expected_write_status(persona, action, resource)
     assert response.status_code == expected, response.data
     after = table_snapshot(resource.model)

@@ -30,7 +30,9 @@ def test_feature_api_shows_and_filters_by_issue_key(client_of, rail):
 
 def test_the_api_does_not_change_an_issue_key(client_of, rail):
     keyed = FeatureFactory(art=rail, external_key="RAIL-7")
-    response = client_of("alice").patch(f"/api/features/{keyed.pk}/", {"external_key": "X-1"}, format="json")
+    response = client_of("alice").patch(
+        f"/api/features/{keyed.pk}/", {"external_key": "X-1", "version": keyed.version}, format="json"
+    )
     assert response.status_code == 200
     keyed.refresh_from_db()
     assert keyed.external_key == "RAIL-7"

@@ -236,7 +236,12 @@ def test_recommitting_after_changes_shows_what_enters_and_leaves(api, alice, pla
     client.post(url(f["pi"], "capacity-plan/commit/"), {"mode": "strict"}, format="json")
     # Seat map grows to 45: 30 + 45 > 70, so it leaves; in fill mode Refunds (20) and Wi-Fi
     # (10, already in the PI) fit the 40 points left after Ticketing.
-    client.patch(f"/api/features/{f['seat_map'].pk}/", {"estimate_points": "45"}, format="json")
+    client.patch(
+        f"/api/features/{f['seat_map'].pk}/",
+        {"estimate_points": "45"},
+        format="json",
+        HTTP_IF_MATCH="*",  # the commit moved it into the PI (a new version) since it was read
+    )
     preview = client.get(url(f["pi"], "capacity-plan/?mode=fill")).json()
     assert preview["leaves"] == [f["seat_map"].pk]
     assert preview["enters"] == [f["refunds"].pk]  # Wi-Fi is in the PI already

@@ -169,7 +169,9 @@ def test_scores_are_not_current_while_a_run_is_pending(api, alice, rail, django_
     client = api(alice)
     assert backlog(client, rail)["scores_current"] is True
     with django_capture_on_commit_callbacks(execute=True):
-        client.patch(f"/api/features/{feature.pk}/", {"job_size": 1}, format="json")
+        client.patch(
+            f"/api/features/{feature.pk}/", {"job_size": 1, "version": feature.version}, format="json"
+        )
     pending = ScoringRun.objects.get(art=rail, status=ScoringRun.Status.PENDING)
     assert backlog(client, rail)["scores_current"] is False
     scoring_run_execute(run_id=pending.pk)

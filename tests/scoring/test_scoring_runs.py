@@ -92,7 +92,8 @@ def test_a_run_costs_the_same_number_of_queries_whatever_the_backlog_size(
     run = ScoringRun.objects.create(art=rail, trigger=ScoringRun.Trigger.MANUAL)
     with CaptureQueriesContext(connection) as queries:
         scoring_run_execute(run_id=run.pk)
-    assert len(queries) <= 10, [q["sql"][:80] for q in queries]
+    # 11: one of them re-reads the run under the ART lock, so a second delivery redoes nothing.
+    assert len(queries) <= 11, [q["sql"][:80] for q in queries]
 
 
 def test_requests_coalesce_into_one_pending_run(rail):
