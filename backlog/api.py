@@ -5,6 +5,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, permissions, serializers, viewsets
@@ -70,7 +71,27 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return queryset.filter(art__in=arts_visible_to(user))
 
 
-class InArtSerializer(serializers.ModelSerializer):
+class JsonTextField(serializers.CharField):
+    """Text arrives as a JSON string: DRF's CharField would store the number 2062346584157312
+    as the name "2062346584157312", which the schema says is not a name."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Must be text (a JSON string).")
+        return super().to_internal_value(data)
+
+
+class PopmModelSerializer(serializers.ModelSerializer):
+    """popm's model serializers: text fields take only text."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: JsonTextField,
+        models.TextField: JsonTextField,
+    }
+
+
+class InArtSerializer(PopmModelSerializer):
     """Something that lives in one ART, created in an ART the user can see.
 
     The services refuse to move it out: that would take it past the edit check (made on the
@@ -86,7 +107,7 @@ class InArtSerializer(serializers.ModelSerializer):
         return []
 
 
-class ArtSerializer(serializers.ModelSerializer):
+class ArtSerializer(PopmModelSerializer):
     class Meta:
         model = Art
         fields = ["id", "name", "description", "currency", "popms", "created_at"]

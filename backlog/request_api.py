@@ -119,9 +119,13 @@ class ArtRequestsView(generics.GenericAPIView):
             if stakeholder is None:
                 raise Http404("No such ART.")
             requests = selectors.requests_of_stakeholder(stakeholder_id=stakeholder.pk)
-        wanted = request.query_params.get("status")
+        # Empty means no filter, as every filter of the API reads it.
+        wanted = request.query_params.get("status") or None
         if wanted is not None:
-            requests = requests.filter(status=STATUS_FILTER.run_validation(wanted))
+            try:
+                requests = requests.filter(status=STATUS_FILTER.run_validation(wanted))
+            except serializers.ValidationError as error:
+                raise serializers.ValidationError({"status": error.detail}) from error
         page = self.paginate_queryset(requests)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

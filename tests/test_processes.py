@@ -301,7 +301,9 @@ def test_a_run_whose_worker_is_killed_is_taken_over_within_a_minute_exactly_once
     run.refresh_from_db()
     assert run.attempts == 1  # the killed attempt wrote nothing; the takeover ran once
     rows = list(
-        Feature.objects.filter(art=art).values_list("id", *Feature.SCORE_INPUTS, "status", "created_at")
+        Feature.objects.filter(art=art).values_list(
+            "id", *Feature.SCORE_INPUTS, "status", "created_at", "pinned_position", "pinned_at"
+        )
     )
     expected = {feature_id: score[2] for feature_id, score in scores_compute(rows).items()}
     stored = dict(Feature.objects.filter(art=art).values_list("id", "rank"))

@@ -11,7 +11,7 @@ an ART the caller cannot see answers 404, one they only read answers 403.
 import json
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -153,6 +153,7 @@ def _run_editable(request: Request, run_id: int) -> ImportRun:
 
 class ArtImportsApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS  # also tells the schema the list is paged
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadInput},
@@ -184,14 +185,13 @@ class ArtImportsApi(APIView):
         return Response(ImportCreatedOutput(body).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
         responses={200: ImportRunOutput(many=True)},
         operation_id="art_import_list",
         summary="The ART's imports, newest first",
     )
     def get(self, request: Request, art_id: int) -> Response:
         art = art_editable_or_403(request.user, art_id)
-        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        paginator = self.pagination_class()
         runs = ImportRun.objects.filter(art=art).select_related("created_by").defer("content", "preview")
         page = paginator.paginate_queryset(runs, request, view=self)
         return paginator.get_paginated_response(ImportRunOutput(page, many=True).data)
