@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backlog.models import Feature, ProgramIncrement, Team
+from scoring.share_links import ShareLinkBase
 
 ONE_TO_TEN = [MinValueValidator(1), MaxValueValidator(10)]
 
@@ -92,7 +93,7 @@ class PIObjective(models.Model):
         return self.title
 
 
-class ReviewShareLink(models.Model):
+class ReviewShareLink(ShareLinkBase):
     """A read-only link to one PI's review page for business owners without an account.
 
     Only a hash of the token is stored (scoring.share_tokens): the link is shown once.
@@ -101,20 +102,6 @@ class ReviewShareLink(models.Model):
     TOKEN_SALT = "outcomes.pi-review-link"
 
     pi = models.ForeignKey(ProgramIncrement, on_delete=models.CASCADE, related_name="review_links")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Review of {self.pi} until {self.expires_at:%Y-%m-%d}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -36,7 +36,7 @@ from scoring.outcomes.forms import (
 )
 from scoring.outcomes.models import LeadingIndicator, PIObjective, ReviewShareLink
 from scoring.outcomes.review_sheet import review_xlsx
-from scoring.share_tokens import ShareTokenInvalid, share_token_hash
+from scoring.share_links import share_link_for_token
 
 CSV_MAX_BYTES = 1_000_000
 # A review page lists this many done features at most; the XLSX holds them all.
@@ -369,15 +369,9 @@ def review_link_revoke_view(request: HttpRequest, link_id: int) -> HttpResponse:
 
 def shared_review_page(request: HttpRequest, token: str) -> HttpResponse:
     """What a review link opens: the PI review, read-only, no account needed."""
-    try:
-        token_hash = share_token_hash(token, salt=ReviewShareLink.TOKEN_SALT)
-    except ShareTokenInvalid as error:
-        raise Http404("No such link.") from error
-    link = ReviewShareLink.objects.filter(token_hash=token_hash).select_related("pi__art").first()
-    if link is None:
-        raise Http404("No such link.")
+    link = share_link_for_token(ReviewShareLink.objects.select_related("pi__art"), token)
     if not link.is_active:
-        why = "was revoked" if link.revoked_at else "has expired"
+        why = link.gone_reason
         response = render(request, "outcomes/shared_gone.html", {"why": why}, status=410)
     else:
         context = {**_review_context(link.pi), "link": link, "shared": True, "art": None}

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from scoring.roadmap.selectors import (
     whatif_choices,
 )
 from scoring.roadmap.slips import forecast_slip
-from scoring.share_tokens import ShareTokenInvalid, share_token_hash
+from scoring.share_links import share_link_for_token
 
 
 def _roadmap_context(
@@ -109,15 +109,9 @@ def share_link_revoke_view(request: HttpRequest, art_id: int, link_id: int) -> H
 
 def shared_roadmap_page(request: HttpRequest, token: str) -> HttpResponse:
     """The one thing a roadmap link opens: the ART's roadmap as forecast now, read-only."""
-    try:
-        token_hash = share_token_hash(token, salt=RoadmapShareLink.TOKEN_SALT)
-    except ShareTokenInvalid as error:
-        raise Http404("No such link.") from error
-    link = RoadmapShareLink.objects.filter(token_hash=token_hash).select_related("art").first()
-    if link is None:
-        raise Http404("No such link.")
+    link = share_link_for_token(RoadmapShareLink.objects.select_related("art"), token)
     if not link.is_active:
-        why = "was revoked" if link.revoked_at else "has expired"
+        why = link.gone_reason
         response = render(request, "roadmap/shared_gone.html", {"why": why}, status=410)
     else:
         context = _roadmap_context(request, link.art, mode=link.mode, shared=True)

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from backlog.models import Art, Feature
+from scoring.share_links import ShareLinkBase
 
 
 class SavedTradeoff(models.Model):
@@ -30,7 +30,7 @@ class SavedTradeoff(models.Model):
         return reverse("tradeoffs:saved-tradeoff", args=[self.art_id, self.pk])
 
 
-class ShareLink(models.Model):
+class ShareLink(ShareLinkBase):
     """A read-only link to one saved trade-off for people without an account.
 
     Only a hash of the token is stored: the link is shown once, when it is created.
@@ -39,23 +39,9 @@ class ShareLink(models.Model):
     TOKEN_SALT = "tradeoffs.share-link"
 
     tradeoff = models.ForeignKey(SavedTradeoff, on_delete=models.CASCADE, related_name="share_links")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Link to {self.tradeoff} until {self.expires_at:%Y-%m-%d}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class Override(models.Model):

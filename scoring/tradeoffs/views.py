@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from backlog.access import art_editable_or_403, art_visible_or_404, user_can_edit_art
 from backlog.models import Art
-from scoring.share_tokens import ShareTokenInvalid, share_token_hash
+from scoring.share_links import share_link_for_token
 from scoring.tradeoffs import selectors, services
 from scoring.tradeoffs.charts import value_chart
 from scoring.tradeoffs.delay_cost import MONEY
@@ -232,15 +232,9 @@ def share_link_revoke_view(request: HttpRequest, art_id: int, link_id: int) -> H
 
 def shared_tradeoff_page(request: HttpRequest, token: str) -> HttpResponse:
     """The one thing a share link opens: a saved trade-off, read-only, no account needed."""
-    try:
-        token_hash = share_token_hash(token, salt=ShareLink.TOKEN_SALT)
-    except ShareTokenInvalid as error:
-        raise Http404("No such link.") from error
-    link = ShareLink.objects.filter(token_hash=token_hash).select_related("tradeoff__art").first()
-    if link is None:
-        raise Http404("No such link.")
+    link = share_link_for_token(ShareLink.objects.select_related("tradeoff__art"), token)
     if not link.is_active:
-        why = "was revoked" if link.revoked_at else "has expired"
+        why = link.gone_reason
         response = render(request, "tradeoffs/shared_gone.html", {"why": why}, status=410)
     else:
         saved = link.tradeoff
